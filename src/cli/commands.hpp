@@ -1,0 +1,15 @@
+// The subcommands of `webshield`, each registered on the CLI11 application by its own file.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace webshield::cli {
+
+// Exit status for bad usage (sysexits EX_USAGE), as docs/cli.md promises.
+constexpr int kExitUsage = 64;
+
+// Each sets `status` when its command runs.
+void add_lint_command(CLI::App& app, int& status);
+void add_config_command(CLI::App& app, int& status);
+
+}  // namespace webshield::cli

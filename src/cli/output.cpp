@@ -1,0 +1,116 @@
+#include "cli/output.hpp"
+
+#include <unistd.h>
+
+#include <cstdlib>
+
+namespace webshield::cli {
+namespace {
+
+std::string_view color_of(Severity severity) {
+  switch (severity) {
+    case Severity::error:
+      return "\033[1;31m";
+    case Severity::warning:
+      return "\033[1;33m";
+    case Severity::info:
+      return "\033[36m";
+    case Severity::unknown:
+      return "\033[1;35m";
+  }
+  return "";
+}
+
+constexpr std::string_view kReset = "\033[0m";
+
+nlohmann::json extensions_json(const std::vector<records::Extension>& extensions) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const records::Extension& e : extensions) {
+    out.push_back({{"name", e.name}, {"value", e.value}});
+  }
+  return out;
+}
+
+}  // namespace
+
+bool use_color(std::FILE* stream) {
+  const char* no_color = std::getenv("NO_COLOR");
+  if (no_color != nullptr && *no_color != '\0') return false;
+  return isatty(fileno(stream)) == 1;
+}
+
+void print_findings(std::ostream& out, const Findings& findings, bool color) {
+  for (const Finding& f : findings) {
+    const std::string_view severity = to_string(f.severity);
+    if (color) out << color_of(f.severity);
+    out << severity;
+    if (color) out << kReset;
+    out << std::string(8 - severity.size(), ' ') << f.code << ": " << f.message;
+    if (!f.ref.empty()) out << " [" << f.ref << "]";
+    out << '\n';
+  }
+}
+
+void print_verdict(std::ostream& out, Verdict verdict, const Findings& findings, bool color) {
+  std::size_t counts[4] = {};
+  for (const Finding& f : findings) ++counts[static_cast<int>(f.severity)];
+  const Severity shown = verdict == Verdict::fail   ? Severity::error
+                         : verdict == Verdict::warn ? Severity::warning
+                                                    : Severity::info;
+  if (color) out << color_of(shown);
+  out << to_string(verdict);
+  if (color) out << kReset;
+  out << ": " << counts[static_cast<int>(Severity::error)] << " error(s), "
+      << counts[static_cast<int>(Severity::warning)] << " warning(s), "
+      << counts[static_cast<int>(Severity::info)] << " note(s)\n";
+}
+
+nlohmann::json to_json(const Finding& f) {
+  return {{"code", f.code},
+          {"severity", to_string(f.severity)},
+          {"message", f.message},
+          {"ref", f.ref},
+          {"subject", f.subject}};
+}
+
+nlohmann::json to_json(const Findings& findings) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const Finding& f : findings) out.push_back(to_json(f));
+  return out;
+}
+
+nlohmann::json to_json(const records::TlsRptRecord& record) {
+  nlohmann::json rua = nlohmann::json::array();
+  for (const records::RuaUri& uri : record.rua) {
+    nlohmann::json item{{"uri", uri.text}, {"scheme", records::to_string(uri.scheme)}};
+    if (uri.mailto) {
+      nlohmann::json to = nlohmann::json::array();
+      for (const records::Mailbox& box : uri.mailto->to) to.push_back(box.to_string());
+      item["mailboxes"] = to;
+    }
+    if (uri.https) {
+      item["host"] = uri.https->host;
+      item["port"] = uri.https->port;
+      item["path"] = uri.https->path;
+    }
+    rua.push_back(item);
+  }
+  return {{"version", "TLSRPTv1"}, {"rua", rua}, {"extensions", extensions_json(record.extensions)}};
+}
+
+nlohmann::json to_json(const records::StsRecord& record) {
+  return {{"version", "STSv1"}, {"id", record.id},
+          {"extensions", extensions_json(record.extensions)}};
+}
+
+nlohmann::json to_json(const records::StsPolicy& policy) {
+  nlohmann::json mx = nlohmann::json::array();
+  for (const records::MxPattern& p : policy.mx) mx.push_back(p.to_string());
+  return {{"version", policy.version},
+          {"mode", records::to_string(policy.mode)},
+          {"max_age", policy.max_age},
+          {"mx", mx},
+          {"extensions", extensions_json(policy.extensions)}};
+}
+
+}  // namespace webshield::cli
