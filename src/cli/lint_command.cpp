@@ -116,8 +116,8 @@ void add_policy_lint(CLI::App& lint, int& status) {
     // One byte over the limit is enough to tell that the policy is too large.
     auto bytes = read_bounded(*path, limits.policy_bytes + 1);
     if (!bytes) {
-      std::cerr << "webshield: cannot read " << bytes.error().where << ": "
-                << bytes.error().message << '\n';
+      std::cerr << "webshield: cannot read " << bytes.error().where << ": " << bytes.error().message
+                << '\n';
       status = kExitUsage;
       return;
     }

@@ -11,7 +11,8 @@ int main(int argc, char** argv) {
       "webshield"};
   app.set_version_flag("--version", std::string("webshield ") + WEBSHIELD_VERSION);
   app.require_subcommand(1);
-  app.footer("Exit status: 0 clean, 1 warnings only, 2 errors, 3 could not complete, 64 bad usage.");
+  app.footer(
+      "Exit status: 0 clean, 1 warnings only, 2 errors, 3 could not complete, 64 bad usage.");
 
   int status = 0;
   webshield::cli::add_lint_command(app, status);

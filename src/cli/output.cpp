@@ -53,7 +53,8 @@ void print_findings(std::ostream& out, const Findings& findings, bool color) {
 
 void print_verdict(std::ostream& out, Verdict verdict, const Findings& findings, bool color) {
   std::size_t counts[4] = {};
-  for (const Finding& f : findings) ++counts[static_cast<int>(f.severity)];
+  for (const Finding& f : findings)
+    ++counts[static_cast<int>(f.severity)];
   const Severity shown = verdict == Verdict::fail   ? Severity::error
                          : verdict == Verdict::warn ? Severity::warning
                                                     : Severity::info;
@@ -75,7 +76,8 @@ nlohmann::json to_json(const Finding& f) {
 
 nlohmann::json to_json(const Findings& findings) {
   nlohmann::json out = nlohmann::json::array();
-  for (const Finding& f : findings) out.push_back(to_json(f));
+  for (const Finding& f : findings)
+    out.push_back(to_json(f));
   return out;
 }
 
@@ -85,7 +87,8 @@ nlohmann::json to_json(const records::TlsRptRecord& record) {
     nlohmann::json item{{"uri", uri.text}, {"scheme", records::to_string(uri.scheme)}};
     if (uri.mailto) {
       nlohmann::json to = nlohmann::json::array();
-      for (const records::Mailbox& box : uri.mailto->to) to.push_back(box.to_string());
+      for (const records::Mailbox& box : uri.mailto->to)
+        to.push_back(box.to_string());
       item["mailboxes"] = to;
     }
     if (uri.https) {
@@ -95,17 +98,19 @@ nlohmann::json to_json(const records::TlsRptRecord& record) {
     }
     rua.push_back(item);
   }
-  return {{"version", "TLSRPTv1"}, {"rua", rua}, {"extensions", extensions_json(record.extensions)}};
+  return {
+      {"version", "TLSRPTv1"}, {"rua", rua}, {"extensions", extensions_json(record.extensions)}};
 }
 
 nlohmann::json to_json(const records::StsRecord& record) {
-  return {{"version", "STSv1"}, {"id", record.id},
-          {"extensions", extensions_json(record.extensions)}};
+  return {
+      {"version", "STSv1"}, {"id", record.id}, {"extensions", extensions_json(record.extensions)}};
 }
 
 nlohmann::json to_json(const records::StsPolicy& policy) {
   nlohmann::json mx = nlohmann::json::array();
-  for (const records::MxPattern& p : policy.mx) mx.push_back(p.to_string());
+  for (const records::MxPattern& p : policy.mx)
+    mx.push_back(p.to_string());
   return {{"version", policy.version},
           {"mode", records::to_string(policy.mode)},
           {"max_age", policy.max_age},

@@ -23,7 +23,8 @@ Result<std::string> to_a_labels(const std::string& text) {
   char* out = nullptr;
   const int rc = idn2_to_ascii_8z(text.c_str(), &out, IDN2_NONTRANSITIONAL | IDN2_NFC_INPUT);
   IdnString owned(out);
-  if (rc != IDN2_OK) return fail(std::string("not a valid internationalised name: ") + idn2_strerror(rc));
+  if (rc != IDN2_OK)
+    return fail(std::string("not a valid internationalised name: ") + idn2_strerror(rc));
   return std::string(owned.get());
 }
 

@@ -86,7 +86,8 @@ void FindingList::add(std::string_view code, Severity severity, std::string mess
 }
 
 void FindingList::append(const Findings& more) {
-  for (const Finding& f : more) add(f.code, f.severity, f.message, f.ref, f.subject);
+  for (const Finding& f : more)
+    add(f.code, f.severity, f.message, f.ref, f.subject);
 }
 
 }  // namespace webshield

@@ -15,11 +15,11 @@ namespace webshield {
 enum class Severity { info, warning, error, unknown };
 
 struct Finding {
-  std::string code;      // stable, e.g. "tlsrpt.rua_missing"
+  std::string code;  // stable, e.g. "tlsrpt.rua_missing"
   Severity severity;
-  std::string message;   // for people: what is wrong and where
-  std::string ref;       // e.g. "RFC 8460 §3"
-  std::string subject;   // the text the finding is about (a URI, a field, a line)
+  std::string message;  // for people: what is wrong and where
+  std::string ref;      // e.g. "RFC 8460 §3"
+  std::string subject;  // the text the finding is about (a URI, a field, a line)
 
   bool operator==(const Finding&) const = default;
 };

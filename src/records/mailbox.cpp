@@ -15,7 +15,8 @@ constexpr std::size_t kMaxDomain = 255;    // RFC 5321 §4.5.3.1.2
 
 // atext of RFC 5322 §3.2.3, used by RFC 5321's Atom.
 bool is_atext(char c) {
-  return ascii::is_alnum(c) || std::string_view("!#$%&'*+-/=?^_`{|}~").find(c) != std::string_view::npos;
+  return ascii::is_alnum(c)
+         || std::string_view("!#$%&'*+-/=?^_`{|}~").find(c) != std::string_view::npos;
 }
 
 // Returns the length of the local part at the start of `text`, or an error.
@@ -48,8 +49,8 @@ Result<std::size_t> local_part_length(std::string_view text) {
     } else if (is_atext(c)) {
       atom_started = true;
     } else {
-      return fail("character '" + ascii::printable(std::string_view(&c, 1)) +
-                  "' not allowed in the local part");
+      return fail("character '" + ascii::printable(std::string_view(&c, 1))
+                  + "' not allowed in the local part");
     }
   }
   if (!atom_started) return fail("local part ends with '.' or is empty");
@@ -76,7 +77,8 @@ Result<Mailbox> parse_mailbox(std::string_view text) {
   auto local_len = local_part_length(text);
   if (!local_len) return std::unexpected(local_len.error());
   if (*local_len > kMaxLocalPart) return fail("local part longer than 64 octets");
-  if (*local_len >= text.size() || text[*local_len] != '@') return fail("no '@' after the local part");
+  if (*local_len >= text.size() || text[*local_len] != '@')
+    return fail("no '@' after the local part");
 
   Mailbox box;
   box.local_part = std::string(text.substr(0, *local_len));

@@ -24,8 +24,8 @@ std::size_t utf8_sequence(std::string_view s) {
   if (c >= 0xC2 && c <= 0xDF) return cont(1) ? 2 : 0;
   if (c >= 0xE0 && c <= 0xEF) {
     if (!cont(1) || !cont(2)) return 0;
-    if (c == 0xE0 && b(1) < 0xA0) return 0;   // overlong
-    if (c == 0xED && b(1) > 0x9F) return 0;   // surrogates
+    if (c == 0xE0 && b(1) < 0xA0) return 0;  // overlong
+    if (c == 0xED && b(1) > 0x9F) return 0;  // surrogates
     return 3;
   }
   if (c >= 0xF0 && c <= 0xF4) {
@@ -81,9 +81,10 @@ class Parser {
             "'\\xEF\\xBB\\xBFversion' as an unknown field");
       body.remove_prefix(3);
     }
-    for (const Line& line : split_lines(body)) this->line(line);
+    for (const Line& line : split_lines(body))
+      this->line(line);
     finish();
-    out.kind = !saw_field_ ? Recognized::no
+    out.kind = !saw_field_                    ? Recognized::no
                : has_error(findings_.items()) ? Recognized::malformed
                                               : Recognized::yes;
     if (out.kind == Recognized::yes) out.policy = std::move(policy_);
@@ -142,7 +143,8 @@ class Parser {
       return;
     }
     // Trailing whitespace after a field is allowed (sts-policy-field *WSP); leading is not.
-    while (!text.empty() && ascii::is_wsp(text.back())) text.remove_suffix(1);
+    while (!text.empty() && ascii::is_wsp(text.back()))
+      text.remove_suffix(1);
     if (ascii::is_wsp(text.front())) {
       error("mta_sts.policy_syntax", fmt::format("{}: the line begins with whitespace", where),
             ascii::printable(text));
@@ -157,7 +159,8 @@ class Parser {
     }
     const std::string_view name = text.substr(0, colon);
     std::string_view value = text.substr(colon + 1);
-    while (!value.empty() && ascii::is_wsp(value.front())) value.remove_prefix(1);
+    while (!value.empty() && ascii::is_wsp(value.front()))
+      value.remove_prefix(1);
 
     if (!is_ext_name(name)) {
       error("mta_sts.policy_syntax",
@@ -211,10 +214,10 @@ class Parser {
             ascii::printable(text));
       return;
     }
-    findings_.add("mta_sts.policy_unknown_field", Severity::info,
-                  fmt::format("{}: unknown field '{}' is ignored by senders", where,
-                              ascii::printable(name)),
-                  kRef, ascii::printable(text));
+    findings_.add(
+        "mta_sts.policy_unknown_field", Severity::info,
+        fmt::format("{}: unknown field '{}' is ignored by senders", where, ascii::printable(name)),
+        kRef, ascii::printable(text));
     policy_.extensions.push_back({std::string(name), std::string(value)});
   }
 
@@ -238,8 +241,8 @@ class Parser {
     } else {
       const std::string hint =
           value == "report" ? " ('report' is a draft value: use 'testing')"
-          : (ascii::iequals(value, "enforce") || ascii::iequals(value, "testing") ||
-             ascii::iequals(value, "none"))
+          : (ascii::iequals(value, "enforce") || ascii::iequals(value, "testing")
+             || ascii::iequals(value, "none"))
               ? " (values are case-sensitive)"
               : "";
       error("mta_sts.policy_mode_invalid",
@@ -378,11 +381,13 @@ StsPolicyParse parse_sts_policy(std::string_view bytes, const Limits& limits) {
 }
 
 std::string format_sts_policy(const StsPolicy& policy) {
-  std::string out = "version: " + policy.version + "\r\nmode: " +
-                    std::string(to_string(policy.mode)) +
-                    "\r\nmax_age: " + std::to_string(policy.max_age) + "\r\n";
-  for (const MxPattern& mx : policy.mx) out += "mx: " + mx.to_string() + "\r\n";
-  for (const Extension& e : policy.extensions) out += e.name + ": " + e.value + "\r\n";
+  std::string out = "version: " + policy.version
+                    + "\r\nmode: " + std::string(to_string(policy.mode))
+                    + "\r\nmax_age: " + std::to_string(policy.max_age) + "\r\n";
+  for (const MxPattern& mx : policy.mx)
+    out += "mx: " + mx.to_string() + "\r\n";
+  for (const Extension& e : policy.extensions)
+    out += e.name + ": " + e.value + "\r\n";
   return out;
 }
 

@@ -124,18 +124,20 @@ StsParse parse_sts_record(std::string_view text, const Limits& limits) {
 
 std::string format_sts_record(const StsRecord& record) {
   std::string out = "v=STSv1; id=" + record.id + ";";
-  for (const Extension& e : record.extensions) out += " " + e.name + "=" + e.value + ";";
+  for (const Extension& e : record.extensions)
+    out += " " + e.name + "=" + e.value + ";";
   out.pop_back();
   return out;
 }
 
-const RecordRules kStsRules{"v=STSv1", "mta_sts.missing", Severity::warning,
-                            "mta_sts.multiple_records", kRef, "MTA-STS record"};
+const RecordRules kStsRules{
+    "v=STSv1", "mta_sts.missing", Severity::warning, "mta_sts.multiple_records",
+    kRef,      "MTA-STS record"};
 
 RrsetSelection<StsParse> select_sts_record(std::span<const TxtRr> rrset, const Limits& limits) {
-  return select_record<StsParse>(
-      rrset, kStsRules, limits,
-      [&limits](std::string_view text) { return parse_sts_record(text, limits); });
+  return select_record<StsParse>(rrset, kStsRules, limits, [&limits](std::string_view text) {
+    return parse_sts_record(text, limits);
+  });
 }
 
 }  // namespace webshield::records

@@ -37,7 +37,6 @@ std::string format_sts_record(const StsRecord& record);
 extern const RecordRules kStsRules;
 
 // The selection rule over the TXT RRset at _mta-sts.<domain>.
-RrsetSelection<StsParse> select_sts_record(std::span<const TxtRr> rrset,
-                                           const Limits& limits = {});
+RrsetSelection<StsParse> select_sts_record(std::span<const TxtRr> rrset, const Limits& limits = {});
 
 }  // namespace webshield::records

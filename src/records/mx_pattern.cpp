@@ -15,9 +15,8 @@ constexpr std::string_view kRef = "RFC 8461 §3.2";
 
 std::string why_not_domain(std::string_view text) {
   std::array<unsigned char, 16> buf{};
-  const std::string copy(text.starts_with('[') && text.ends_with(']')
-                             ? text.substr(1, text.size() - 2)
-                             : text);
+  const std::string copy(
+      text.starts_with('[') && text.ends_with(']') ? text.substr(1, text.size() - 2) : text);
   if (inet_pton(AF_INET6, copy.c_str(), buf.data()) == 1) {
     return "it is an IPv6 address: patterns match MX host names";
   }
@@ -32,8 +31,8 @@ std::string why_not_domain(std::string_view text) {
   }
   if (text.ends_with('.')) return "it ends with '.': write the name without the trailing dot";
   const auto colon = text.rfind(':');
-  if (colon != std::string_view::npos && colon + 1 < text.size() &&
-      ascii::all_of(text.substr(colon + 1), ascii::is_digit)) {
+  if (colon != std::string_view::npos && colon + 1 < text.size()
+      && ascii::all_of(text.substr(colon + 1), ascii::is_digit)) {
     return "a port is not allowed: senders always use port 25";
   }
   if (text.find('_') != std::string_view::npos) return "'_' is not allowed in a host name";

@@ -16,8 +16,8 @@ constexpr std::string_view kRef = "RFC 8460 §3";
 
 // RFC 3986 §2: unreserved, reserved and '%' (escapes are checked separately).
 bool is_uri_char(char c) {
-  return ascii::is_alnum(c) ||
-         std::string_view("-._~:/?#[]@!$&'()*+,;=%").find(c) != std::string_view::npos;
+  return ascii::is_alnum(c)
+         || std::string_view("-._~:/?#[]@!$&'()*+,;=%").find(c) != std::string_view::npos;
 }
 
 // The scheme of `text` (RFC 3986 §3.1: ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":"), or

@@ -24,8 +24,8 @@ constexpr TxtGrammar kGrammar{.tag = "v=TLSRPTv1",
 
 class Parser {
  public:
-  Parser(std::string_view text, const Limits& limits) : text_(text), limits_(limits),
-        findings_(limits.findings) {}
+  Parser(std::string_view text, const Limits& limits)
+      : text_(text), limits_(limits), findings_(limits.findings) {}
 
   TlsRptParse run() {
     TlsRptParse out;
@@ -47,9 +47,9 @@ class Parser {
             "no 'rua=' field: the record names no destination for reports (field names are "
             "case-sensitive, 'RUA=' is an unknown extension)");
     }
-    if (!record_.rua.empty() &&
-        std::ranges::all_of(record_.rua,
-                            [](const RuaUri& u) { return u.scheme == RuaScheme::https; })) {
+    if (!record_.rua.empty() && std::ranges::all_of(record_.rua, [](const RuaUri& u) {
+          return u.scheme == RuaScheme::https;
+        })) {
       findings_.add("tlsrpt.https_only", Severity::warning,
                     "every destination is https: some reporters send reports only by mail; "
                     "add a mailto: destination",
@@ -79,8 +79,8 @@ class Parser {
                           f.offset - 1, ascii::printable(f.name)),
               std::string(f.name));
       } else {
-        error("tlsrpt.syntax", fmt::format("byte {}: field '{}' has no '='", f.offset,
-                                           ascii::printable(f.name)),
+        error("tlsrpt.syntax",
+              fmt::format("byte {}: field '{}' has no '='", f.offset, ascii::printable(f.name)),
               std::string(f.name));
       }
       return;
@@ -100,14 +100,13 @@ class Parser {
       return;
     }
     const bool rua_case = ascii::iequals(f.name, "rua");
-    findings_.add(
-        "tlsrpt.extension_unknown", Severity::info,
-        rua_case ? fmt::format("byte {}: '{}=' is not 'rua=' (names are case-sensitive); "
-                               "senders ignore it as an unknown extension",
-                               f.offset, ascii::printable(f.name))
-                 : fmt::format("byte {}: unknown extension '{}' is ignored by senders", f.offset,
-                               ascii::printable(f.name)),
-        kRef, field_text(text_, f));
+    findings_.add("tlsrpt.extension_unknown", Severity::info,
+                  rua_case ? fmt::format("byte {}: '{}=' is not 'rua=' (names are case-sensitive); "
+                                         "senders ignore it as an unknown extension",
+                                         f.offset, ascii::printable(f.name))
+                           : fmt::format("byte {}: unknown extension '{}' is ignored by senders",
+                                         f.offset, ascii::printable(f.name)),
+                  kRef, field_text(text_, f));
     record_.extensions.push_back({std::string(f.name), std::string(f.value)});
   }
 
@@ -137,8 +136,8 @@ class Parser {
     if (record_.rua.size() == limits_.rua_uris) {
       if (!too_many_uris_) {
         too_many_uris_ = true;
-        error("tlsrpt.syntax", fmt::format("byte {}: more than {} rua destinations", offset,
-                                           limits_.rua_uris));
+        error("tlsrpt.syntax",
+              fmt::format("byte {}: more than {} rua destinations", offset, limits_.rua_uris));
       }
       return false;
     }
@@ -193,19 +192,21 @@ std::string format_tlsrpt_record(const TlsRptRecord& record) {
     }
     out += ';';
   }
-  for (const Extension& e : record.extensions) out += " " + e.name + "=" + e.value + ";";
+  for (const Extension& e : record.extensions)
+    out += " " + e.name + "=" + e.value + ";";
   out.pop_back();
   return out;
 }
 
-const RecordRules kTlsRptRules{"v=TLSRPTv1", "tlsrpt.missing", Severity::error,
-                               "tlsrpt.multiple_records", kRef, "TLS-RPT record"};
+const RecordRules kTlsRptRules{
+    "v=TLSRPTv1", "tlsrpt.missing", Severity::error, "tlsrpt.multiple_records",
+    kRef,         "TLS-RPT record"};
 
 RrsetSelection<TlsRptParse> select_tlsrpt_record(std::span<const TxtRr> rrset,
                                                  const Limits& limits) {
-  return select_record<TlsRptParse>(
-      rrset, kTlsRptRules, limits,
-      [&limits](std::string_view text) { return parse_tlsrpt_record(text, limits); });
+  return select_record<TlsRptParse>(rrset, kTlsRptRules, limits, [&limits](std::string_view text) {
+    return parse_tlsrpt_record(text, limits);
+  });
 }
 
 }  // namespace webshield::records

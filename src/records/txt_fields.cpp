@@ -17,8 +17,10 @@ TxtLayout split_fields(std::string_view record, std::size_t max_fields) {
 
     std::size_t b = start;
     std::size_t e = end;
-    while (b < e && ascii::is_wsp(record[b])) ++b;
-    while (e > b && ascii::is_wsp(record[e - 1])) --e;
+    while (b < e && ascii::is_wsp(record[b]))
+      ++b;
+    while (e > b && ascii::is_wsp(record[e - 1]))
+      --e;
 
     if (first && b > start) layout.leading_space = start;
     if (b == e) {
@@ -73,8 +75,8 @@ VersionMatch match_version(const TxtLayout& layout, std::string_view version,
   auto names_version = [&](const TxtField& f, bool exact) {
     if (!f.has_equals) return false;
     if (exact) return f.name == "v" && f.value == version;
-    return ascii::iequals(ascii::trim_wsp(f.name), "v") &&
-           ascii::iequals(ascii::trim_wsp(f.value), version);
+    return ascii::iequals(ascii::trim_wsp(f.name), "v")
+           && ascii::iequals(ascii::trim_wsp(f.value), version);
   };
   if (layout.fields.empty()) return VersionMatch::absent;
   const TxtField& first = layout.fields.front();
@@ -87,8 +89,8 @@ VersionMatch match_version(const TxtLayout& layout, std::string_view version,
     }
     return VersionMatch::wrong_case;
   }
-  if (first.has_equals && ascii::iequals(ascii::trim_wsp(first.name), "v") &&
-      ascii::lower(ascii::trim_wsp(first.value)).starts_with(ascii::lower(family))) {
+  if (first.has_equals && ascii::iequals(ascii::trim_wsp(first.name), "v")
+      && ascii::lower(ascii::trim_wsp(first.value)).starts_with(ascii::lower(family))) {
     return VersionMatch::other_version;
   }
   for (std::size_t i = 1; i < layout.fields.size(); ++i) {
@@ -99,13 +101,13 @@ VersionMatch match_version(const TxtLayout& layout, std::string_view version,
 
 bool begins_with_version(std::string_view record, std::string_view tag) {
   if (!record.starts_with(tag)) return false;
-  return record.size() == tag.size() || record[tag.size()] == ';' ||
-         ascii::is_wsp(record[tag.size()]);
+  return record.size() == tag.size() || record[tag.size()] == ';'
+         || ascii::is_wsp(record[tag.size()]);
 }
 
 bool TxtHead::is_version(const TxtField& f, const TxtGrammar& g) const {
-  return first_field == 0 && f.has_equals && ascii::iequals(f.name, "v") &&
-         ascii::iequals(f.value, g.version);
+  return first_field == 0 && f.has_equals && ascii::iequals(f.name, "v")
+         && ascii::iequals(f.value, g.version);
 }
 
 std::string field_text(std::string_view record, const TxtField& f) {
@@ -148,10 +150,10 @@ TxtHead read_head(std::string_view text, const TxtGrammar& g, const Limits& limi
     case VersionMatch::other_version:
       head.kind = Recognized::malformed;
       head.grammar_error = true;
-      findings.add(g.other_version, g.other_version_severity,
-                   fmt::format("byte 0: '{}' is not a '{}' record; senders ignore it", first,
-                               g.tag),
-                   g.ref, std::string(text));
+      findings.add(
+          g.other_version, g.other_version_severity,
+          fmt::format("byte 0: '{}' is not a '{}' record; senders ignore it", first, g.tag), g.ref,
+          std::string(text));
       return head;
     case VersionMatch::not_first:
       error(g.version_not_first,
@@ -165,13 +167,13 @@ TxtHead read_head(std::string_view text, const TxtGrammar& g, const Limits& limi
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
     if (!ascii::is_ascii(c)) {
-      error(g.non_ascii, fmt::format("byte {}: the record must be US-ASCII, found byte 0x{:02x}",
-                                     i, static_cast<unsigned char>(c)));
+      error(g.non_ascii, fmt::format("byte {}: the record must be US-ASCII, found byte 0x{:02x}", i,
+                                     static_cast<unsigned char>(c)));
       break;
     }
     if (!ascii::is_vchar(c) && !ascii::is_wsp(c)) {
-      error(g.syntax, fmt::format("byte {}: control character 0x{:02x}", i,
-                                  static_cast<unsigned char>(c)));
+      error(g.syntax,
+            fmt::format("byte {}: control character 0x{:02x}", i, static_cast<unsigned char>(c)));
       break;
     }
   }

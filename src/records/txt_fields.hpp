@@ -26,11 +26,11 @@ struct TxtField {
 // field-delim = *WSP ";" *WSP. Fields are trimmed of the whitespace the delimiter allows.
 struct TxtLayout {
   std::vector<TxtField> fields;
-  std::optional<std::size_t> leading_space;     // whitespace before the first field
-  std::optional<std::size_t> empty_field;       // offset of the first empty field (";;")
-  std::optional<std::size_t> trailing_space;    // whitespace after the last field, no ';'
+  std::optional<std::size_t> leading_space;   // whitespace before the first field
+  std::optional<std::size_t> empty_field;     // offset of the first empty field (";;")
+  std::optional<std::size_t> trailing_space;  // whitespace after the last field, no ';'
   std::optional<std::size_t> space_before_first_delimiter;  // "v=STSv1 ;"
-  bool too_many_fields = false;                 // fields past the limit were not read
+  bool too_many_fields = false;                             // fields past the limit were not read
 };
 
 TxtLayout split_fields(std::string_view record, std::size_t max_fields);
@@ -79,8 +79,8 @@ struct TxtGrammar {
 struct TxtHead {
   Recognized kind = Recognized::no;  // no: another kind of record; malformed: read no further
   TxtLayout layout;
-  std::size_t first_field = 1;       // the first field after the version
-  bool grammar_error = false;        // a violation that makes senders ignore the record
+  std::size_t first_field = 1;  // the first field after the version
+  bool grammar_error = false;   // a violation that makes senders ignore the record
 
   // True for the misplaced version field itself, already reported.
   bool is_version(const TxtField& field, const TxtGrammar& grammar) const;

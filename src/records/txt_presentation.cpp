@@ -17,11 +17,10 @@ Result<TxtRr> parse_txt_presentation(std::string_view line) {
 
   // Whatever precedes the first quote must be nothing, or end with the TXT type.
   const std::string_view prefix = ascii::trim_wsp(line.substr(0, quote));
-  if (!prefix.empty() && !(prefix.size() >= 3 && ascii::iequals(prefix.substr(prefix.size() - 3),
-                                                                "TXT") &&
-                           (prefix.size() == 3 || ascii::is_wsp(prefix[prefix.size() - 4])))) {
-    return fail("text before the first '\"' is not an owner, TTL, class and 'TXT'",
-                "byte 0");
+  if (!prefix.empty()
+      && !(prefix.size() >= 3 && ascii::iequals(prefix.substr(prefix.size() - 3), "TXT")
+           && (prefix.size() == 3 || ascii::is_wsp(prefix[prefix.size() - 4])))) {
+    return fail("text before the first '\"' is not an owner, TTL, class and 'TXT'", "byte 0");
   }
 
   TxtRr rr;
@@ -85,8 +84,7 @@ Result<std::vector<TxtRr>> parse_txt_rrset(std::string_view text, std::size_t ma
         line.ends_with('\r') ? ascii::trim_wsp(line.substr(0, line.size() - 1)) : line;
     if (content.empty() || content.starts_with(';') || content.starts_with('#')) continue;
     if (out.size() == max_records) {
-      return fail(fmt::format("more than {} records", max_records),
-                  fmt::format("line {}", number));
+      return fail(fmt::format("more than {} records", max_records), fmt::format("line {}", number));
     }
     auto rr = parse_txt_presentation(content);
     if (!rr) {

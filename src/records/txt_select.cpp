@@ -6,7 +6,8 @@ namespace webshield::records {
 
 std::string join_character_strings(std::span<const std::string> strings) {
   std::string out;
-  for (const std::string& s : strings) out += s;  // RFC 8460 §3: no separator
+  for (const std::string& s : strings)
+    out += s;  // RFC 8460 §3: no separator
   return out;
 }
 

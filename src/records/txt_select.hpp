@@ -24,8 +24,8 @@ std::string join_character_strings(std::span<const std::string> strings);
 
 // What the selection rule needs to know about one kind of record.
 struct RecordRules {
-  std::string_view tag;            // "v=TLSRPTv1"
-  std::string_view missing_code;   // "tlsrpt.missing"
+  std::string_view tag;           // "v=TLSRPTv1"
+  std::string_view missing_code;  // "tlsrpt.missing"
   Severity missing_severity;
   std::string_view multiple_code;  // "tlsrpt.multiple_records"
   std::string_view ref;            // "RFC 8460 §3"
@@ -90,9 +90,9 @@ RrsetSelection<Parse> select_record(std::span<const TxtRr> rrset, const RecordRu
   out.matching = matching.size();
   if (matching.size() > 1) {
     findings.add(rules.multiple_code, Severity::error,
-                 std::to_string(matching.size()) + " TXT records begin with '" +
-                     std::string(rules.tag) +
-                     "'; exactly one is allowed, so senders assume there is none",
+                 std::to_string(matching.size()) + " TXT records begin with '"
+                     + std::string(rules.tag)
+                     + "'; exactly one is allowed, so senders assume there is none",
                  rules.ref);
   } else if (matching.size() == 1) {
     out.selected = matching.front();
@@ -108,8 +108,8 @@ RrsetSelection<Parse> select_record(std::span<const TxtRr> rrset, const RecordRu
       findings.add(rules.missing_code, rules.missing_severity,
                    out.records.empty()
                        ? "no " + std::string(rules.what) + " is published"
-                       : "none of the " + std::to_string(out.records.size()) +
-                             " TXT records begins with '" + std::string(rules.tag) + "'",
+                       : "none of the " + std::to_string(out.records.size())
+                             + " TXT records begins with '" + std::string(rules.tag) + "'",
                    rules.ref);
     }
   }

@@ -1,0 +1,46 @@
+// Writes the case tables of tests/cases/ as seed corpora: <dir>/<target>/<n>, one input per
+// file, so that fuzzing starts from every rule the unit tests name.
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <span>
+#include <string_view>
+
+#include "cases/record_cases.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using webshield::cases::Bad;
+using webshield::cases::Good;
+
+void write(const fs::path& dir, std::string_view text, int& n) {
+  std::ofstream(dir / std::to_string(n++), std::ios::binary)
+      .write(text.data(), static_cast<std::streamsize>(text.size()));
+}
+
+void write_all(const fs::path& dir, std::span<const Bad> bad, std::span<const Good> good) {
+  fs::create_directories(dir);
+  int n = static_cast<int>(std::distance(fs::directory_iterator(dir), fs::directory_iterator()));
+  for (const Bad& c : bad)
+    write(dir, c.text, n);
+  for (const Good& c : good)
+    write(dir, c.text, n);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 2) {
+    std::cerr << "usage: webshield_fuzz_seeds DIR\n";
+    return 64;
+  }
+  namespace cases = webshield::cases;
+  const fs::path root = argv[1];
+  write_all(root / "tlsrpt_record", cases::kTlsRptBad, cases::kTlsRptGood);
+  write_all(root / "sts_record", cases::kStsBad, cases::kStsGood);
+  write_all(root / "sts_policy", cases::kPolicyBad, cases::kPolicyGood);
+  write_all(root / "txt_and_uris", cases::kTlsRptBad, cases::kTlsRptGood);
+  write_all(root / "txt_and_uris", cases::kStsBad, {});
+  return 0;
+}

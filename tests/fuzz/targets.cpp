@@ -1,0 +1,146 @@
+#include "fuzz/targets.hpp"
+
+#include <string>
+
+#include "core/domain_name.hpp"
+#include "records/mailbox.hpp"
+#include "records/mtasts_policy.hpp"
+#include "records/mtasts_record.hpp"
+#include "records/mx_pattern.hpp"
+#include "records/rua_uri.hpp"
+#include "records/tlsrpt_record.hpp"
+#include "records/txt_presentation.hpp"
+
+namespace webshield::fuzz {
+namespace {
+
+using records::Recognized;
+
+// Remembers the first property that does not hold.
+class Properties {
+ public:
+  void require(bool ok, std::string_view property) {
+    if (!ok && broken_.empty()) broken_ = std::string(property);
+  }
+  std::string result() { return std::move(broken_); }
+
+ private:
+  std::string broken_;
+};
+
+// Properties every parse answer has, whatever the input.
+template <class Parse>
+void check_answer(Properties& props, const Parse& p, const Limits& limits) {
+  props.require(p.findings.size() <= limits.findings, "findings are bounded");
+  for (const Finding& f : p.findings) {
+    props.require(!f.code.empty() && !f.message.empty() && !f.ref.empty(), "findings are complete");
+  }
+}
+
+}  // namespace
+
+std::string tlsrpt_record(std::string_view input) {
+  Properties props;
+  const Limits limits;
+  const records::TlsRptParse p = records::parse_tlsrpt_record(input, limits);
+  check_answer(props, p, limits);
+  props.require(p.kind != Recognized::no || p.findings.empty(), "'no' carries no findings");
+  props.require(p.kind != Recognized::yes || p.record.has_value(), "'yes' has a record");
+  if (p.kind == Recognized::yes) {
+    props.require(p.record->rua.size() <= limits.rua_uris, "rua is bounded");
+    const std::string canonical = records::format_tlsrpt_record(*p.record);
+    const records::TlsRptParse again = records::parse_tlsrpt_record(canonical, limits);
+    props.require(again.kind == Recognized::yes && again.record == p.record,
+                  "canonical form parses to the same record");
+  }
+  // The same bytes as an RRset, one record per line.
+  std::vector<records::TxtRr> rrset;
+  std::string_view rest = input;
+  while (!rest.empty() && rrset.size() < 8) {
+    const auto lf = rest.find('\n');
+    rrset.push_back({std::string(rest.substr(0, lf))});
+    rest.remove_prefix(lf == std::string_view::npos ? rest.size() : lf + 1);
+  }
+  const auto s = records::select_tlsrpt_record(rrset, limits);
+  props.require(!s.selected || *s.selected < s.parses.size(), "selection is in range");
+  props.require(s.status() != records::SelectionStatus::valid || s.usable() != nullptr,
+                "valid selection is usable");
+  return props.result();
+}
+
+std::string sts_record(std::string_view input) {
+  Properties props;
+  const Limits limits;
+  const records::StsParse p = records::parse_sts_record(input, limits);
+  check_answer(props, p, limits);
+  props.require(p.kind != Recognized::no || p.findings.empty(), "'no' carries no findings");
+  if (p.kind == Recognized::yes) {
+    props.require(!p.record->id.empty() && p.record->id.size() <= 32, "id is 1 to 32");
+    const records::StsParse again =
+        records::parse_sts_record(records::format_sts_record(*p.record), limits);
+    props.require(again.kind == Recognized::yes && again.record == p.record,
+                  "canonical form parses to the same record");
+  }
+  return props.result();
+}
+
+std::string sts_policy(std::string_view input) {
+  Properties props;
+  const Limits limits;
+  const records::StsPolicyParse p = records::parse_sts_policy(input, limits);
+  check_answer(props, p, limits);
+  props.require(p.policy.has_value() == (p.kind == Recognized::yes), "policy iff yes");
+  if (p.kind == Recognized::yes) {
+    props.require(p.policy->max_age <= records::kMaxPolicyAge, "max_age is bounded");
+    props.require(p.policy->mode == records::StsMode::none || !p.policy->mx.empty(),
+                  "enforce and testing have mx");
+    const records::StsPolicyParse again =
+        records::parse_sts_policy(records::format_sts_policy(*p.policy), limits);
+    props.require(again.kind == Recognized::yes && again.policy == p.policy,
+                  "canonical form parses to the same policy");
+  }
+  return props.result();
+}
+
+std::string txt_and_uris(std::string_view input) {
+  Properties props;
+  if (auto rrset = records::parse_txt_rrset(input, 16)) {
+    props.require(rrset->size() <= 16, "rrset is bounded");
+    for (const records::TxtRr& rr : *rrset) {
+      for (const std::string& s : rr)
+        props.require(s.size() <= 4 * input.size() + 1, "sane");
+    }
+  }
+  if (auto box = records::parse_mailbox(input)) {
+    props.require(records::parse_mailbox(box->to_string()).has_value(), "mailbox round trip");
+  }
+  const auto uri = records::parse_rua_uri(input);
+  props.require(uri.value.has_value(), "rua parse always describes the URI");
+  const auto mx = records::parse_mx_pattern(input);
+  if (mx.pattern) {
+    const auto again = records::parse_mx_pattern(mx.pattern->to_string());
+    props.require(again.pattern == mx.pattern, "mx pattern round trip");
+    if (!mx.pattern->wildcard) {
+      props.require(records::matches(*mx.pattern, mx.pattern->domain)
+                        || !DomainName::parse(mx.pattern->domain).has_value(),
+                    "a plain pattern matches its own name");
+    }
+  }
+  if (auto name = DomainName::parse(input)) {
+    auto again = DomainName::parse(name->ascii());
+    props.require(again.has_value() && *again == *name, "domain name round trip");
+  }
+  return props.result();
+}
+
+std::span<const Target> targets() {
+  static constexpr Target kTargets[] = {
+      {"tlsrpt_record", tlsrpt_record},
+      {"sts_record", sts_record},
+      {"sts_policy", sts_policy},
+      {"txt_and_uris", txt_and_uris},
+  };
+  return kTargets;
+}
+
+}  // namespace webshield::fuzz

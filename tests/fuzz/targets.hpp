@@ -1,0 +1,28 @@
+// The fuzz targets as plain functions, so that libFuzzer binaries and the unit tests (which
+// replay tests/fuzz/regressions/ and the seeds) run the same code. Each returns the first
+// property the input breaks, or an empty string.
+#pragma once
+
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace webshield::fuzz {
+
+struct Target {
+  std::string_view name;
+  std::string (*run)(std::string_view input);
+};
+
+// TLS-RPT record and the RRset selection over newline-separated records; round trip.
+std::string tlsrpt_record(std::string_view input);
+// MTA-STS record; round trip.
+std::string sts_record(std::string_view input);
+// MTA-STS policy; round trip.
+std::string sts_policy(std::string_view input);
+// dig/zone-file TXT lines, mailbox, rua URI and mx pattern parsers.
+std::string txt_and_uris(std::string_view input);
+
+std::span<const Target> targets();
+
+}  // namespace webshield::fuzz
