@@ -1,5 +1,6 @@
 #include "core/domain_name.hpp"
 
+#include <fmt/format.h>
 #include <idn2.h>
 
 #include <charconv>
@@ -68,7 +69,7 @@ Result<DomainName> DomainName::parse(std::string_view text) {
   while (true) {
     const auto dot = rest.find('.');
     if (auto ok = check_label(rest.substr(0, dot)); !ok) {
-      return fail(ok.error().message, "'" + ascii::printable(text) + "'");
+      return fail(ok.error().message, fmt::format("'{}'", ascii::printable(text)));
     }
     if (dot == std::string_view::npos) break;
     rest.remove_prefix(dot + 1);

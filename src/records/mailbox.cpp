@@ -1,6 +1,7 @@
 #include "records/mailbox.hpp"
 
 #include <arpa/inet.h>
+#include <fmt/format.h>
 
 #include <array>
 
@@ -95,7 +96,8 @@ Result<Mailbox> parse_mailbox(std::string_view text) {
     return box;
   }
   if (!is_rfc5321_domain(domain)) {
-    return fail("'" + ascii::printable(domain) + "' is not a domain name (RFC 5321 Domain)");
+    return fail(
+        fmt::format("'{}' is not a domain name (RFC 5321 Domain)", ascii::printable(domain)));
   }
   box.domain = ascii::lower(domain);
   return box;

@@ -190,7 +190,7 @@ UriParse<HttpsUri> parse_https_uri(std::string_view text, std::size_t offset) {
   if (auto decoded = percent_decode(path); !decoded) {
     return invalid("path: " + decoded.error().describe());
   }
-  uri.path = path.empty() || path.front() != '/' ? "/" + std::string(path) : std::string(path);
+  uri.path = path.starts_with('/') ? std::string(path) : fmt::format("/{}", path);
   out.kind = Recognized::yes;
   out.value = std::move(uri);
   return out;

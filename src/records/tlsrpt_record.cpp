@@ -151,11 +151,15 @@ class Parser {
     }
     const bool no_scheme = uri.find(':') == std::string_view::npos;
     if (no_scheme && previous_mailto && uri.find('@') != std::string_view::npos) {
-      error("tlsrpt.rua_unencoded_char",
-            fmt::format("byte {}: '{}' follows a ',' inside a mailto URI: write each address as "
-                        "its own 'mailto:' URI or encode the comma as %2C",
-                        offset, ascii::printable(uri)),
-            std::string(uri));
+      // Like any destination without a scheme it is unusable, but the likely cause is a ','
+      // meant to separate addresses inside one mailto URI. Not a grammar error of the record:
+      // the other destinations still work.
+      findings_.add("tlsrpt.rua_unencoded_char", Severity::error,
+                    fmt::format("byte {}: '{}' follows a ',' inside a mailto URI: write each "
+                                "address as its own 'mailto:' URI or encode the comma as %2C",
+                                offset, ascii::printable(uri)),
+                    kRef, std::string(uri));
+      record_.rua.push_back({std::string(uri), RuaScheme::other, std::nullopt, std::nullopt});
       return false;
     }
     UriParse<RuaUri> parsed = parse_rua_uri(uri, offset);

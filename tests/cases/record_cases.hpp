@@ -69,7 +69,7 @@ inline constexpr Bad kTlsRptBad[] = {
     {"v=TLSRPTv1; rua=mailto:a@example.com!10m", "tlsrpt.rua_unencoded_char", Recognized::malformed,
      "DMARC size suffix"},
     {"v=TLSRPTv1; rua=mailto:a@example.com,b@example.com", "tlsrpt.rua_unencoded_char",
-     Recognized::malformed, "comma between addresses of one mailto"},
+     Recognized::yes, "comma between addresses of one mailto"},
     {"v=TLSRPTv1; rua=mailto:a@example.com;b@example.com", "tlsrpt.rua_unencoded_char",
      Recognized::malformed, "semicolon between addresses"},
     {"v=TLSRPTv1; rua=mailto:a@@example.com", "tlsrpt.rua_mailto_invalid", Recognized::yes,
