@@ -9,8 +9,8 @@
 #include <iterator>
 #include <optional>
 
+#include "check/render.hpp"
 #include "cli/commands.hpp"
-#include "cli/output.hpp"
 #include "records/mtasts_policy.hpp"
 #include "records/mtasts_record.hpp"
 #include "records/tlsrpt_record.hpp"
@@ -18,6 +18,11 @@
 
 namespace webshield::cli {
 namespace {
+
+using check::print_findings;
+using check::print_verdict;
+using check::to_json;
+using check::use_color;
 
 using records::Recognized;
 

@@ -1,5 +1,7 @@
 // webshield: the command-line entry point. Parses the command line with CLI11 and hands over
 // to one subcommand; bad usage exits with 64.
+#include <curl/curl.h>
+
 #include <iostream>
 
 #include "cli/commands.hpp"
@@ -14,7 +16,9 @@ int main(int argc, char** argv) {
   app.footer(
       "Exit status: 0 clean, 1 warnings only, 2 errors, 3 could not complete, 64 bad usage.");
 
+  curl_global_init(CURL_GLOBAL_DEFAULT);
   int status = 0;
+  webshield::cli::add_check_command(app, status);
   webshield::cli::add_lint_command(app, status);
   webshield::cli::add_config_command(app, status);
   try {

@@ -65,6 +65,14 @@ bool has_error(std::span<const Finding> findings) {
                              [](const Finding& f) { return f.severity == Severity::error; });
 }
 
+Findings with_prefix(std::span<const Finding> findings, std::string_view prefix) {
+  Findings out;
+  for (const Finding& f : findings) {
+    if (f.code.starts_with(prefix)) out.push_back(f);
+  }
+  return out;
+}
+
 void FindingList::add(std::string_view code, Severity severity, std::string message,
                       std::string_view ref, std::string subject) {
   Finding finding{std::string(code), severity, std::move(message), std::string(ref),

@@ -41,6 +41,9 @@ int exit_status(Verdict verdict);
 bool has_code(std::span<const Finding> findings, std::string_view code);
 bool has_error(std::span<const Finding> findings);
 
+// The findings whose code starts with `prefix` ("tlsrpt.", "mx.", …).
+Findings with_prefix(std::span<const Finding> findings, std::string_view prefix);
+
 // Appends findings, but never more than `max` of them: a hostile record cannot make the
 // report grow without bound. The last slot says that findings were left out.
 class FindingList {

@@ -1,10 +1,10 @@
-#include "cli/output.hpp"
+#include "check/render.hpp"
 
 #include <unistd.h>
 
 #include <cstdlib>
 
-namespace webshield::cli {
+namespace webshield::check {
 namespace {
 
 std::string_view color_of(Severity severity) {
@@ -102,6 +102,66 @@ nlohmann::json to_json(const records::TlsRptRecord& record) {
       {"version", "TLSRPTv1"}, {"rua", rua}, {"extensions", extensions_json(record.extensions)}};
 }
 
+nlohmann::json to_json(const CheckResult& r) {
+  nlohmann::json rua = nlohmann::json::array();
+  for (const RuaResult& u : r.tlsrpt.rua) {
+    rua.push_back({{"uri", u.uri}, {"scheme", u.scheme}, {"status", to_string(u.status)}});
+  }
+  nlohmann::json mta_sts{{"status", to_string(r.mta_sts.status)},
+                         {"record", nullptr},
+                         {"id", nullptr},
+                         {"policy", nullptr}};
+  if (r.mta_sts.record) mta_sts["record"] = *r.mta_sts.record;
+  if (r.mta_sts.id) mta_sts["id"] = *r.mta_sts.id;
+  if (r.mta_sts.policy) mta_sts["policy"] = to_json(*r.mta_sts.policy);
+  nlohmann::json mx = nlohmann::json::array();
+  for (const MxResult& m : r.mx) {
+    nlohmann::json host{
+        {"host", m.host},      {"preference", m.preference}, {"addresses", m.addresses},
+        {"cname", m.cname},    {"dnssec", m.dnssec},         {"matches_policy", nullptr},
+        {"starttls", nullptr}, {"tls_version", nullptr},     {"tlsa", m.tlsa}};
+    if (m.matches_policy) host["matches_policy"] = *m.matches_policy;
+    if (m.starttls) host["starttls"] = *m.starttls;
+    if (!m.tls_version.empty()) host["tls_version"] = m.tls_version;
+    mx.push_back(host);
+  }
+  return {{"domain", r.domain},
+          {"verdict", to_string(r.verdict)},
+          {"checked_at", r.checked_at},
+          {"tlsrpt",
+           {{"status", to_string(r.tlsrpt.status)}, {"records", r.tlsrpt.records}, {"rua", rua}}},
+          {"mta_sts", mta_sts},
+          {"mx", mx},
+          {"dane", {{"status", r.dane.status}}},
+          {"findings", to_json(r.findings)}};
+}
+
+void print_check(std::ostream& out, const CheckResult& r, bool color) {
+  out << r.domain << ": " << to_string(r.verdict) << "  (checked " << r.checked_at << ")\n";
+  auto section = [&](std::string_view title, std::string_view status, std::string_view prefix) {
+    out << "\n" << title << ": " << status << '\n';
+    print_findings(out, with_prefix(r.findings, prefix), color);
+  };
+  section("TLS-RPT", to_string(r.tlsrpt.status), "tlsrpt.");
+  for (const std::string& record : r.tlsrpt.records)
+    out << "    " << record << '\n';
+  for (const RuaResult& u : r.tlsrpt.rua) {
+    out << "    destination " << u.uri << ": " << to_string(u.status) << '\n';
+  }
+  section("MTA-STS", to_string(r.mta_sts.status), "mta_sts.");
+  if (r.mta_sts.record) out << "    " << *r.mta_sts.record << '\n';
+  section("MX", to_string(verdict_of(with_prefix(r.findings, "mx."))), "mx.");
+  for (const MxResult& m : r.mx) {
+    out << "    " << m.preference << " " << m.host;
+    for (const std::string& a : m.addresses)
+      out << " " << a;
+    out << '\n';
+  }
+  section("DANE", r.dane.status, "dane.");
+  out << '\n';
+  print_verdict(out, r.verdict, r.findings, color);
+}
+
 nlohmann::json to_json(const records::StsRecord& record) {
   return {
       {"version", "STSv1"}, {"id", record.id}, {"extensions", extensions_json(record.extensions)}};
@@ -118,4 +178,4 @@ nlohmann::json to_json(const records::StsPolicy& policy) {
           {"extensions", extensions_json(policy.extensions)}};
 }
 
-}  // namespace webshield::cli
+}  // namespace webshield::check

@@ -1,0 +1,41 @@
+// The live check of one domain (RFC 8460 §3, RFC 8461 §3-§5, RFC 7672): DNS lookups and
+// probes run concurrently on one event loop, and every rule of docs/findings.md that needs the
+// network is judged here; the text rules come from records/. Untrusted input: everything the
+// network returns.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+
+#include "check/result.hpp"
+#include "core/domain_name.hpp"
+#include "core/limits.hpp"
+#include "dns/resolver.hpp"
+#include "net/asio.hpp"
+#include "net/https_client.hpp"
+
+namespace webshield::check {
+
+struct CheckOptions {
+  bool smtp = true;  // --no-smtp turns the port 25 probes off
+  std::uint16_t https_port = 443;
+  std::uint16_t smtp_port = 25;
+  std::chrono::milliseconds timeout{std::chrono::seconds(10)};  // each HTTPS or SMTP probe
+};
+
+class Checker {
+ public:
+  Checker(dns::Resolver& resolver, net::HttpsClient& https, CheckOptions options,
+          Limits limits = {})
+      : resolver_(resolver), https_(https), options_(options), limits_(limits) {}
+
+  asio::awaitable<CheckResult> check(DomainName domain);
+
+ private:
+  dns::Resolver& resolver_;
+  net::HttpsClient& https_;
+  CheckOptions options_;
+  Limits limits_;
+};
+
+}  // namespace webshield::check

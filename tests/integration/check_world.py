@@ -1,0 +1,99 @@
+#!/usr/bin/python3
+"""Runs the real `webshield check --json` against the test world (tests/world/) and compares
+every scenario domain with what tests/world/SCENARIOS.md says it must report.
+
+A code counts as implemented when src/ names it; every implemented code a scenario lists under
+"must" has to be reported, healthy domains must pass, and no domain may report an error or
+warning outside its "must" and "may" lists. Uses only Python's standard library.
+
+usage: check_world.py WEBSHIELD_BINARY
+"""
+import json
+import pathlib
+import re
+import subprocess
+import sys
+import tempfile
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+WORLD = ROOT / "tests" / "world" / "world.sh"
+
+
+def implemented_codes():
+    codes = set()
+    for path in (ROOT / "src").rglob("*.[ch]pp"):
+        codes.update(re.findall(r'"((?:tlsrpt|mta_sts|mx|dane)\.[a-z0-9_]+)"', path.read_text()))
+    return codes
+
+
+def read_env(path):
+    env = {}
+    for line in path.read_text().splitlines():
+        key, _, value = line.partition("=")
+        env[key] = value.strip("'")
+    return env
+
+
+def main():
+    binary = sys.argv[1]
+    implemented = implemented_codes()
+    with tempfile.TemporaryDirectory(prefix="webshield-world-") as tmp:
+        world = pathlib.Path(tmp) / "world"
+        subprocess.run([str(WORLD), "start", str(world)], check=True, stdout=subprocess.DEVNULL)
+        try:
+            env = read_env(world / "world.env")
+            scenarios = json.loads((world / "scenarios.json").read_text())
+            run = subprocess.run(
+                [binary, "check", "--json", "--no-smtp", "--timeout", "5",
+                 "--resolver", env["WORLD_DNS"], "--trust-anchor", env["WORLD_TRUST_ANCHOR"],
+                 "--ca-file", env["WORLD_CA"],
+                 "--https-port", env["WORLD_HTTPS_PORT"], "--smtp-port", env["WORLD_SMTP_PORT"]]
+                + [s["domain"] for s in scenarios],
+                capture_output=True, text=True, timeout=300)
+        finally:
+            subprocess.run([str(WORLD), "stop", str(world)], check=True, stdout=subprocess.DEVNULL)
+
+    if run.stderr:
+        print(run.stderr, file=sys.stderr)
+    results = {}
+    for line in run.stdout.splitlines():
+        item = json.loads(line)
+        results[item["domain"]] = item
+
+    failures = []
+    asserted = set()
+    for s in scenarios:
+        domain = s["domain"]
+        result = results.get(domain)
+        if result is None:
+            failures.append(f"{domain}: no result")
+            continue
+        reported = {f["code"] for f in result["findings"]}
+        serious = {f["code"] for f in result["findings"] if f["severity"] in ("error", "warning")}
+        for code in s["must"]:
+            if code not in implemented:
+                continue
+            asserted.add(code)
+            if code not in reported:
+                failures.append(f"{domain}: must report {code}; reported {sorted(reported)}")
+        if s["healthy"] and result["verdict"] != "pass":
+            failures.append(f"{domain}: healthy, but verdict {result['verdict']}: "
+                            f"{sorted(reported)}")
+        allowed = set(s["must"]) | set(s["may"])
+        for code in sorted(serious - allowed):
+            failures.append(f"{domain}: unexpected {code} (allowed: {sorted(allowed)})")
+
+    live = sorted(c for c in implemented if c not in asserted)
+    print(f"{len(scenarios)} scenario domains checked; {len(asserted)} implemented codes "
+          f"asserted by at least one scenario")
+    if live:
+        print("implemented codes no scenario asserted: " + ", ".join(live))
+    for failure in failures:
+        print("FAIL " + failure)
+    print(f"{len(scenarios) - len({f.split(':')[0] for f in failures})} passed, "
+          f"{len({f.split(':')[0] for f in failures})} failed")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
