@@ -8,8 +8,11 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 build_packages=(cmake ninja-build g++ pkg-config libidn2-dev libfmt-dev nlohmann-json3-dev
-                libcli11-dev)
-test_packages=(googletest libgtest-dev libgmock-dev clang-19 libclang-rt-19-dev clang-format)
+                libcli11-dev libboost-dev libunbound-dev libevent-dev nettle-dev
+                libcurl4-openssl-dev libssl-dev dns-root-data)
+# The test world (tests/world/world.sh) needs knot, nginx and an SMTP server from Debian.
+test_packages=(googletest libgtest-dev libgmock-dev clang-19 libclang-rt-19-dev clang-format
+               python3 knot knot-dnsutils nginx-light openssl python3-aiosmtpd)
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 

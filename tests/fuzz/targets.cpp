@@ -3,6 +3,7 @@
 #include <string>
 
 #include "core/domain_name.hpp"
+#include "dns/rdata.hpp"
 #include "records/mailbox.hpp"
 #include "records/mtasts_policy.hpp"
 #include "records/mtasts_record.hpp"
@@ -133,12 +134,45 @@ std::string txt_and_uris(std::string_view input) {
   return props.result();
 }
 
+std::string dns_rdata(std::string_view input) {
+  Properties props;
+  if (input.empty()) return props.result();
+  const std::string_view rdata = input.substr(1);
+  switch (static_cast<unsigned char>(input.front()) % 5) {
+    case 0:
+      if (auto name = dns::decode_name(rdata)) {
+        props.require(!name->empty() && name->size() <= 253, "names are 1 to 253 octets");
+      }
+      break;
+    case 1:
+      if (auto strings = dns::decode_txt(rdata)) {
+        std::size_t total = 0;
+        for (const std::string& s : *strings)
+          total += s.size() + 1;
+        props.require(total == rdata.size(), "TXT strings cover the RDATA exactly");
+      }
+      break;
+    case 2:
+      if (auto mx = dns::decode_mx(rdata)) props.require(!mx->exchange.empty(), "MX has a name");
+      break;
+    case 3:
+      props.require(
+          dns::decode_address(rdata).has_value() == (rdata.size() == 4 || rdata.size() == 16),
+          "addresses are 4 or 16 bytes");
+      break;
+    default:
+      if (auto tlsa = dns::decode_tlsa(rdata)) {
+        props.require(tlsa->data.size() + 3 == rdata.size(), "TLSA data is the rest");
+      }
+      break;
+  }
+  return props.result();
+}
+
 std::span<const Target> targets() {
   static constexpr Target kTargets[] = {
-      {"tlsrpt_record", tlsrpt_record},
-      {"sts_record", sts_record},
-      {"sts_policy", sts_policy},
-      {"txt_and_uris", txt_and_uris},
+      {"tlsrpt_record", tlsrpt_record}, {"sts_record", sts_record}, {"sts_policy", sts_policy},
+      {"txt_and_uris", txt_and_uris},   {"dns_rdata", dns_rdata},
   };
   return kTargets;
 }

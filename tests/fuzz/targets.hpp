@@ -23,6 +23,9 @@ std::string sts_policy(std::string_view input);
 // dig/zone-file TXT lines, mailbox, rua URI and mx pattern parsers.
 std::string txt_and_uris(std::string_view input);
 
+// DNS RDATA decoders (names, TXT, MX, addresses, TLSA); the first byte picks the type.
+std::string dns_rdata(std::string_view input);
+
 std::span<const Target> targets();
 
 }  // namespace webshield::fuzz
