@@ -2,10 +2,13 @@
 
 #include <fmt/chrono.h>
 #include <fmt/format.h>
+#include <openssl/x509_vfy.h>
 
 #include <algorithm>
 #include <chrono>
+#include <iterator>
 
+#include "check/dane.hpp"
 #include "check/task.hpp"
 #include "core/ascii.hpp"
 #include "dns/rdata.hpp"
@@ -78,31 +81,17 @@ struct RuaOutcome {
 struct HostOutcome {
   MxResult result;
   Findings findings;
+  std::optional<net::SmtpProbeResult> probe;
+  std::vector<dns::Tlsa> usable_tlsa;  // only when the TLSA answer was secure
 };
-
-// RFC 6698 §2.1 with RFC 7672 §3.1.3: usages 2 and 3, selector 0 or 1, matching type 0, 1
-// (SHA-256, 32 bytes) or 2 (SHA-512, 64 bytes).
-bool usable_tlsa(const dns::Tlsa& t) {
-  if (t.usage != 2 && t.usage != 3) return false;
-  if (t.selector > 1) return false;
-  switch (t.matching_type) {
-    case 0:
-      return !t.data.empty();
-    case 1:
-      return t.data.size() == 32;
-    case 2:
-      return t.data.size() == 64;
-    default:
-      return false;
-  }
-}
 
 class DomainCheck {
  public:
-  DomainCheck(dns::Resolver& resolver, net::HttpsClient& https, const CheckOptions& options,
-              const Limits& limits, std::string domain)
+  DomainCheck(dns::Resolver& resolver, net::HttpsClient& https, net::SmtpProber& smtp,
+              const CheckOptions& options, const Limits& limits, std::string domain)
       : resolver_(resolver),
         https_(https),
+        smtp_(smtp),
         options_(options),
         limits_(limits),
         domain_(std::move(domain)) {}
@@ -164,8 +153,9 @@ class DomainCheck {
       if (sts_record != nullptr) result.mta_sts.id = sts_record->record->id;
     }
     if (sts_record != nullptr) {
-      result.mta_sts.policy =
-          co_await fetch_policy(policy_host, co_await policy_v4.get(), co_await policy_v6.get());
+      const Answer v4 = co_await policy_v4.get();
+      const Answer v6 = co_await policy_v6.get();
+      result.mta_sts.policy = co_await fetch_policy(policy_host, v4, v6);
     }
 
     for (auto& probe : rua_probes) {
@@ -175,8 +165,11 @@ class DomainCheck {
     }
 
     std::vector<HostOutcome> hosts = co_await mx_part.get();
+    const bool enforce =
+        result.mta_sts.policy && result.mta_sts.policy->mode == records::StsMode::enforce;
     for (HostOutcome& host : hosts) {
       add(host.findings);
+      if (host.probe) judge_probe(host, enforce ? Severity::error : Severity::warning);
       if (!host.result.host.empty()) result.mx.push_back(std::move(host.result));
     }
     if (result.mta_sts.policy) match_policy(*result.mta_sts.policy, result.mx);
@@ -295,6 +288,80 @@ class DomainCheck {
     records::StsPolicyParse parsed = records::parse_sts_policy(r.body, limits_);
     add(parsed.findings);
     co_return parsed.policy;
+  }
+
+  // What a sender learns on port 25 (RFC 3207, RFC 8461 §4.2, RFC 7672 §3). Under MTA-STS
+  // enforce the failures stop mail, so they are errors; otherwise warnings.
+  void judge_probe(HostOutcome& host, Severity severity) {
+    const net::SmtpProbeResult& p = *host.probe;
+    MxResult& mx = host.result;
+    const std::string& name = mx.host;
+    mx.starttls = p.starttls_accepted;
+    mx.tls_version = p.tls_version;
+    auto report = [&](std::string_view code, Severity s, std::string message,
+                      std::string_view ref) {
+      add(finding(code, s, std::move(message), ref, name));
+    };
+    if (!p.connected) {
+      report("mx.unreachable", Severity::unknown,
+             fmt::format("port {} of {} ({}) could not be reached: {}; often blocked where the "
+                         "check runs, so this is not the domain's fault",
+                         options_.smtp_port, name, mx.addresses.front(), p.error),
+             "RFC 5321 §3.1");
+      return;
+    }
+    if (!p.starttls_accepted) {
+      report(
+          "mx.starttls_missing", severity,
+          p.starttls_offered
+              ? fmt::format("{} offers STARTTLS but refuses it ({})", name, p.starttls_reply)
+              : fmt::format("{} does not offer STARTTLS: mail to it travels in clear text", name),
+          "RFC 3207, RFC 8461 §4.2");
+      return;
+    }
+    if (!p.handshake && !p.old_tls_only) {
+      report("mx.tls_failed", severity,
+             fmt::format("the TLS handshake with {} after STARTTLS failed: {}", name, p.error),
+             "RFC 8461 §4.2");
+      return;
+    }
+    if (p.old_tls_only) {
+      report("mx.tls_old_version", Severity::warning,
+             fmt::format("{} speaks only {}: senders requiring TLS 1.2 cannot deliver securely",
+                         name, p.tls_version),
+             "RFC 8996, RFC 8461 §4.2");
+    }
+    switch (p.verify_result) {
+      case X509_V_OK:
+        break;
+      case X509_V_ERR_CERT_HAS_EXPIRED:
+      case X509_V_ERR_CERT_NOT_YET_VALID:
+        report("mx.cert_expired", severity,
+               fmt::format("the certificate of {} is not valid now ({})", name,
+                           X509_verify_cert_error_string(p.verify_result)),
+               "RFC 8461 §4.2");
+        break;
+      case X509_V_ERR_HOSTNAME_MISMATCH:
+        report("mx.cert_name_mismatch", severity,
+               fmt::format("the certificate of {} has no DNS-ID matching that name", name),
+               "RFC 8461 §4.2, RFC 6125");
+        break;
+      default:
+        report("mx.cert_untrusted", severity,
+               fmt::format("the certificate of {} is not trusted ({})", name,
+                           X509_verify_cert_error_string(p.verify_result)),
+               "RFC 8461 §4.2");
+        break;
+    }
+    if (!host.usable_tlsa.empty() && !p.chain.empty()
+        && std::ranges::none_of(host.usable_tlsa,
+                                [&](const dns::Tlsa& t) { return matches_chain(t, p.chain); })) {
+      report("dane.tlsa_mismatch", Severity::error,
+             fmt::format("none of the usable TLSA records of {} matches the certificate it "
+                         "presents: DANE senders will not deliver",
+                         name),
+             "RFC 7672 §3.1");
+    }
   }
 
   // RFC 8461 §4.1: every MX should match a pattern, every pattern some MX.
@@ -541,7 +608,18 @@ class DomainCheck {
                               a.canonical_name.empty() ? aaaa.canonical_name : a.canonical_name),
                   "RFC 2181 §10.3, RFC 5321 §5.1", mx.exchange));
     }
-    co_await dane(mx, mx_security, co_await tlsa.get(), tlsrpt, out);
+    // Named locals, never temporaries, in co_await expressions: g++ 12 destroys temporaries
+    // that live across a suspension twice.
+    if (options_.smtp && !out.result.addresses.empty()) {
+      net::SmtpProbeRequest request;
+      request.host = mx.exchange;
+      request.address = out.result.addresses.front();
+      request.port = options_.smtp_port;
+      request.timeout = options_.timeout;
+      out.probe = co_await smtp_.probe(std::move(request));
+    }
+    const Answer tlsa_answer = co_await tlsa.get();
+    co_await dane(mx, mx_security, tlsa_answer, tlsrpt, out);
     co_return out;
   }
 
@@ -573,7 +651,7 @@ class DomainCheck {
           "RFC 7672 §2.2", name));
       co_return;
     }
-    const auto usable = std::ranges::count_if(records, usable_tlsa);
+    const auto usable = std::ranges::count_if(records, usable_for_smtp);
     if (usable == 0) {
       out.findings.push_back(finding(
           "dane.tlsa_unusable", Severity::warning,
@@ -583,6 +661,7 @@ class DomainCheck {
           "RFC 7672 §3.1", name));
       co_return;
     }
+    std::ranges::copy_if(records, std::back_inserter(out.usable_tlsa), usable_for_smtp);
     if (records.size() == 1) {
       out.findings.push_back(
           finding("dane.no_rollover", Severity::info,
@@ -623,6 +702,7 @@ class DomainCheck {
 
   dns::Resolver& resolver_;
   net::HttpsClient& https_;
+  net::SmtpProber& smtp_;
   const CheckOptions& options_;
   const Limits& limits_;
   std::string domain_;
@@ -632,7 +712,7 @@ class DomainCheck {
 }  // namespace
 
 asio::awaitable<CheckResult> Checker::check(DomainName domain) {
-  DomainCheck run(resolver_, https_, options_, limits_, domain.ascii());
+  DomainCheck run(resolver_, https_, smtp_, options_, limits_, domain.ascii());
   co_return co_await run.run();
 }
 

@@ -13,6 +13,7 @@
 #include "dns/resolver.hpp"
 #include "net/asio.hpp"
 #include "net/https_client.hpp"
+#include "net/smtp_probe.hpp"
 
 namespace webshield::check {
 
@@ -25,15 +26,16 @@ struct CheckOptions {
 
 class Checker {
  public:
-  Checker(dns::Resolver& resolver, net::HttpsClient& https, CheckOptions options,
-          Limits limits = {})
-      : resolver_(resolver), https_(https), options_(options), limits_(limits) {}
+  Checker(dns::Resolver& resolver, net::HttpsClient& https, net::SmtpProber& smtp,
+          CheckOptions options, Limits limits = {})
+      : resolver_(resolver), https_(https), smtp_(smtp), options_(options), limits_(limits) {}
 
   asio::awaitable<CheckResult> check(DomainName domain);
 
  private:
   dns::Resolver& resolver_;
   net::HttpsClient& https_;
+  net::SmtpProber& smtp_;
   CheckOptions options_;
   Limits limits_;
 };

@@ -45,9 +45,11 @@ int run_check(const CheckArgs& args) {
     std::cerr << "webshield: " << resolver.error().describe() << '\n';
     return kExitUsage;
   }
-  net::CurlHttpsClient https(args.ca_file.empty() ? std::nullopt
-                                                  : std::optional<std::string>(args.ca_file));
-  check::Checker checker(**resolver, https,
+  const std::optional<std::string> ca_file =
+      args.ca_file.empty() ? std::nullopt : std::optional<std::string>(args.ca_file);
+  net::CurlHttpsClient https(ca_file);
+  net::AsioSmtpProber smtp(ca_file);
+  check::Checker checker(**resolver, https, smtp,
                          {.smtp = !args.no_smtp,
                           .https_port = args.https_port,
                           .smtp_port = args.smtp_port,

@@ -44,7 +44,7 @@ def main():
             env = read_env(world / "world.env")
             scenarios = json.loads((world / "scenarios.json").read_text())
             run = subprocess.run(
-                [binary, "check", "--json", "--no-smtp", "--timeout", "5",
+                [binary, "check", "--json", "--timeout", "5",
                  "--resolver", env["WORLD_DNS"], "--trust-anchor", env["WORLD_TRUST_ANCHOR"],
                  "--ca-file", env["WORLD_CA"],
                  "--https-port", env["WORLD_HTTPS_PORT"], "--smtp-port", env["WORLD_SMTP_PORT"]]
