@@ -8,6 +8,7 @@
 #include <boost/asio/ssl.hpp>
 
 #include "core/ascii.hpp"
+#include "net/smtp_reply.hpp"
 
 namespace webshield::net {
 namespace {
@@ -33,13 +34,12 @@ asio::awaitable<std::optional<Reply>> read_reply(Stream& stream, std::string& bu
         stream, asio::dynamic_buffer(buffer, kMaxLine + 2), "\r\n", asio::use_awaitable);
     const std::string line = buffer.substr(0, end - 2);
     buffer.erase(0, end);
-    if (line.size() < 3 || !ascii::all_of(std::string_view(line).substr(0, 3), ascii::is_digit)) {
-      co_return std::nullopt;
-    }
-    reply.code = std::stoi(line.substr(0, 3));
-    reply.lines.push_back(line.size() > 4 ? line.substr(4) : "");
-    if (line.size() == 3 || line[3] == ' ') co_return reply;
-    if (line[3] != '-') co_return std::nullopt;
+    auto parsed = parse_reply_line(line);
+    if (!parsed) co_return std::nullopt;
+    if (n > 0 && parsed->code != reply.code) co_return std::nullopt;  // RFC 5321 §4.2.1
+    reply.code = parsed->code;
+    reply.lines.emplace_back(parsed->text);
+    if (parsed->last) co_return reply;
   }
   co_return std::nullopt;
 }

@@ -4,6 +4,7 @@
 
 #include "core/domain_name.hpp"
 #include "dns/rdata.hpp"
+#include "net/smtp_reply.hpp"
 #include "records/mailbox.hpp"
 #include "records/mtasts_policy.hpp"
 #include "records/mtasts_record.hpp"
@@ -165,6 +166,22 @@ std::string dns_rdata(std::string_view input) {
         props.require(tlsa->data.size() + 3 == rdata.size(), "TLSA data is the rest");
       }
       break;
+  }
+  return props.result();
+}
+
+std::string smtp_reply(std::string_view input) {
+  Properties props;
+  std::string_view rest = input;
+  while (!rest.empty()) {
+    const auto lf = rest.find('\n');
+    const std::string_view line = rest.substr(0, lf);
+    rest.remove_prefix(lf == std::string_view::npos ? rest.size() : lf + 1);
+    if (auto reply = net::parse_reply_line(line)) {
+      props.require(reply->code >= 200 && reply->code <= 599, "codes are 2xx to 5xx");
+      props.require(reply->text.size() + (line.size() > 3 ? 4 : 3) == line.size(),
+                    "text is the rest of the line");
+    }
   }
   return props.result();
 }
