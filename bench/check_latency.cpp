@@ -94,8 +94,9 @@ int main(int argc, char** argv) {
     std::cerr << resolver.error().describe() << '\n';
     return 1;
   }
-  net::CurlHttpsClient https(std::string(argv[3]));
-  net::AsioSmtpProber smtp(std::string(argv[3]));
+  const std::string ca_file = argv[3];
+  net::CurlHttpsClient https(ca_file);
+  net::AsioSmtpProber smtp(ca_file);
   Totals totals;
   TimedResolver timed_resolver(**resolver, totals);
   TimedHttps timed_https(https, totals);

@@ -6,7 +6,7 @@ add_library(webshield::options ALIAS webshield_options)
 
 target_compile_options(webshield_options INTERFACE
   -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wold-style-cast -Wcast-align
-  -Woverloaded-virtual -Wnull-dereference -Wimplicit-fallthrough -Wformat=2 -Wundef)
+  -Woverloaded-virtual -Wimplicit-fallthrough -Wformat=2 -Wundef)
 if(WEBSHIELD_WERROR)
   target_compile_options(webshield_options INTERFACE -Werror)
 endif()
