@@ -98,14 +98,16 @@ class DomainCheck {
 
   asio::awaitable<CheckResult> run() {
     auto ex = co_await asio::this_coro::executor;
-    auto tls_answer = start(ex, lookup("_smtp._tls." + domain_, dns::kTxt));
-    auto apex_answer = start(ex, lookup(domain_, dns::kTxt));
-    auto legacy_answer = start(ex, lookup("_smtp-tlsrpt." + domain_, dns::kTxt));
-    auto sts_answer = start(ex, lookup("_mta-sts." + domain_, dns::kTxt));
+    const Parts& parts = options_.parts;
+    auto tls_answer = start(ex, lookup_if(parts.tlsrpt, "_smtp._tls." + domain_, dns::kTxt));
+    auto apex_answer = start(ex, lookup_if(parts.tlsrpt, domain_, dns::kTxt));
+    auto legacy_answer = start(ex, lookup_if(parts.tlsrpt, "_smtp-tlsrpt." + domain_, dns::kTxt));
+    auto sts_answer = start(ex, lookup_if(parts.mta_sts, "_mta-sts." + domain_, dns::kTxt));
     auto mx_part = start(ex, mx_hosts());
     const std::string policy_host = "mta-sts." + domain_;
-    auto policy_v4 = start(ex, lookup(policy_host, dns::kA));
-    auto policy_v6 = start(ex, lookup(policy_host, dns::kAaaa));
+    const bool fetch = parts.mta_sts && parts.policy;
+    auto policy_v4 = start(ex, lookup_if(fetch, policy_host, dns::kA));
+    auto policy_v6 = start(ex, lookup_if(fetch, policy_host, dns::kAaaa));
 
     CheckResult result;
     result.domain = domain_;
@@ -118,7 +120,9 @@ class DomainCheck {
     const auto tls_selection = records::select_tlsrpt_record(txt_rrset(tls), limits_);
     result.tlsrpt.records = tls_selection.records;
     const records::TlsRptParse* tlsrpt = nullptr;
-    if (tls.failed()) {
+    if (!parts.tlsrpt) {
+      // not asked for
+    } else if (tls.failed()) {
       add(finding("tlsrpt.lookup_failed", Severity::unknown,
                   fmt::format("the TLS-RPT record at _smtp._tls.{} could not be looked up: {}",
                               domain_, failure(tls)),
@@ -130,7 +134,7 @@ class DomainCheck {
       tlsrpt = tls_selection.usable();
     }
     std::vector<Task<RuaOutcome>> rua_probes;
-    if (tlsrpt != nullptr) {
+    if (tlsrpt != nullptr && parts.rua) {
       for (const records::RuaUri& uri : tlsrpt->record->rua) {
         rua_probes.push_back(start(ex, probe_rua(uri)));
       }
@@ -140,7 +144,9 @@ class DomainCheck {
     const Answer sts = co_await sts_answer.get();
     const auto sts_selection = records::select_sts_record(txt_rrset(sts), limits_);
     const records::StsParse* sts_record = nullptr;
-    if (sts.failed()) {
+    if (!parts.mta_sts) {
+      // not asked for
+    } else if (sts.failed()) {
       add(finding("mta_sts.lookup_failed", Severity::unknown,
                   fmt::format("the MTA-STS record at _mta-sts.{} could not be looked up: {}",
                               domain_, failure(sts)),
@@ -152,7 +158,7 @@ class DomainCheck {
         result.mta_sts.record = sts_selection.records[*sts_selection.selected];
       if (sts_record != nullptr) result.mta_sts.id = sts_record->record->id;
     }
-    if (sts_record != nullptr) {
+    if (sts_record != nullptr && fetch) {
       const Answer v4 = co_await policy_v4.get();
       const Answer v6 = co_await policy_v6.get();
       result.mta_sts.policy = co_await fetch_policy(policy_host, v4, v6);
@@ -181,13 +187,13 @@ class DomainCheck {
     const bool dane_absent =
         std::ranges::none_of(result.mx, [](const MxResult& m) { return !m.tlsa.empty(); })
         && with_prefix(findings_, "dane.").empty();
-    if (tlsrpt != nullptr && sts_absent && dane_absent) {
+    if (tlsrpt != nullptr && parts.mta_sts && parts.mx && parts.dane && sts_absent && dane_absent) {
       add(finding("tlsrpt.without_policy", Severity::warning,
                   "TLS-RPT is published but neither MTA-STS nor DANE is in force: reports "
                   "describe opportunistic TLS that an attacker can strip without a failure",
                   kTlsRptRef, domain_));
     }
-    if (sts_record != nullptr && has_code(findings_, "tlsrpt.missing")) {
+    if (sts_record != nullptr && parts.tlsrpt && has_code(findings_, "tlsrpt.missing")) {
       add(finding("mta_sts.without_tlsrpt", Severity::warning,
                   "MTA-STS is published without a TLS-RPT record: senders cannot tell you when "
                   "they fail to deliver under the policy",
@@ -202,6 +208,16 @@ class DomainCheck {
  private:
   asio::awaitable<Answer> lookup(std::string name, std::uint16_t type) {
     return dns::lookup(resolver_, std::move(name), type);
+  }
+
+  // A lookup for a part that is switched off answers NODATA without a query.
+  asio::awaitable<Answer> lookup_if(bool wanted, std::string name, std::uint16_t type) {
+    if (!wanted) {
+      Answer skipped;
+      skipped.status = dns::Status::nodata;
+      co_return skipped;
+    }
+    co_return co_await dns::lookup(resolver_, std::move(name), type);
   }
 
   void add(Finding f) { findings_.push_back(std::move(f)); }
@@ -538,6 +554,7 @@ class DomainCheck {
   // MX RRset of the domain, then every host concurrently.
   asio::awaitable<std::vector<HostOutcome>> mx_hosts() {
     std::vector<HostOutcome> out;
+    if (!options_.parts.mx) co_return out;
     const Answer mx = co_await lookup(domain_, dns::kMx);
     auto note = [&](Finding f) {
       HostOutcome h;
@@ -586,8 +603,9 @@ class DomainCheck {
     auto ex = co_await asio::this_coro::executor;
     auto v4 = start(ex, lookup(mx.exchange, dns::kA));
     auto v6 = start(ex, lookup(mx.exchange, dns::kAaaa));
-    auto tlsa = start(ex, lookup("_25._tcp." + mx.exchange, dns::kTlsa));
-    auto tlsrpt = start(ex, lookup("_smtp._tls." + mx.exchange, dns::kTxt));
+    const bool dane_wanted = options_.parts.dane;
+    auto tlsa = start(ex, lookup_if(dane_wanted, "_25._tcp." + mx.exchange, dns::kTlsa));
+    auto tlsrpt = start(ex, lookup_if(dane_wanted, "_smtp._tls." + mx.exchange, dns::kTxt));
 
     HostOutcome out;
     out.result.host = mx.exchange;
@@ -610,7 +628,7 @@ class DomainCheck {
     }
     // Named locals, never temporaries, in co_await expressions: g++ 12 destroys temporaries
     // that live across a suspension twice.
-    if (options_.smtp && !out.result.addresses.empty()) {
+    if (options_.parts.smtp && !out.result.addresses.empty()) {
       net::SmtpProbeRequest request;
       request.host = mx.exchange;
       request.address = out.result.addresses.front();
@@ -710,6 +728,37 @@ class DomainCheck {
 };
 
 }  // namespace
+
+Result<Parts> parse_parts(std::string_view list) {
+  Parts parts{false, false, false, false, false, false, false};
+  while (!list.empty()) {
+    const auto comma = list.find(',');
+    const std::string_view name = ascii::trim_wsp(list.substr(0, comma));
+    list.remove_prefix(comma == std::string_view::npos ? list.size() : comma + 1);
+    if (name == "tlsrpt") {
+      parts.tlsrpt = true;
+    } else if (name == "rua") {
+      parts.rua = true;
+    } else if (name == "mta-sts") {
+      parts.mta_sts = true;
+    } else if (name == "policy") {
+      parts.policy = true;
+    } else if (name == "mx") {
+      parts.mx = true;
+    } else if (name == "smtp") {
+      parts.smtp = true;
+    } else if (name == "dane") {
+      parts.dane = true;
+    } else {
+      return fail(fmt::format("unknown part '{}' (tlsrpt, rua, mta-sts, policy, mx, smtp, dane)",
+                              ascii::printable(name)));
+    }
+  }
+  if (parts.rua && !parts.tlsrpt) return fail("part 'rua' needs 'tlsrpt'");
+  if (parts.policy && !parts.mta_sts) return fail("part 'policy' needs 'mta-sts'");
+  if ((parts.smtp || parts.dane) && !parts.mx) return fail("parts 'smtp' and 'dane' need 'mx'");
+  return parts;
+}
 
 asio::awaitable<CheckResult> Checker::check(DomainName domain) {
   DomainCheck run(resolver_, https_, smtp_, options_, limits_, domain.ascii());

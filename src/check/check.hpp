@@ -10,6 +10,7 @@
 #include "check/result.hpp"
 #include "core/domain_name.hpp"
 #include "core/limits.hpp"
+#include "core/result.hpp"
 #include "dns/resolver.hpp"
 #include "net/asio.hpp"
 #include "net/https_client.hpp"
@@ -17,8 +18,23 @@
 
 namespace webshield::check {
 
+// Which parts of the check run (`scan --parts`); each needs the ones it builds on: rua needs
+// tlsrpt, policy needs mta_sts, smtp and dane need mx.
+struct Parts {
+  bool tlsrpt = true;
+  bool rua = true;
+  bool mta_sts = true;
+  bool policy = true;
+  bool mx = true;
+  bool smtp = true;
+  bool dane = true;
+};
+
+// "tlsrpt,mta-sts,mx": the named parts only.
+Result<Parts> parse_parts(std::string_view list);
+
 struct CheckOptions {
-  bool smtp = true;  // --no-smtp turns the port 25 probes off
+  Parts parts;
   std::uint16_t https_port = 443;
   std::uint16_t smtp_port = 25;
   std::chrono::milliseconds timeout{std::chrono::seconds(10)};  // each HTTPS or SMTP probe

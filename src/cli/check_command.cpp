@@ -3,27 +3,20 @@
 #include <memory>
 #include <optional>
 
-#include "check/check.hpp"
 #include "check/render.hpp"
+#include "cli/check_options.hpp"
 #include "cli/commands.hpp"
-#include "dns/unbound_resolver.hpp"
 
 namespace webshield::cli {
 namespace {
 
-struct CheckArgs {
+struct Args {
   std::vector<std::string> domains;
   bool json = false;
-  bool no_smtp = false;
-  std::string resolver;
-  std::vector<std::string> trust_anchors;
-  std::string ca_file;
-  double timeout = 10;
-  std::uint16_t https_port = 443;
-  std::uint16_t smtp_port = 25;
+  CheckArgs check;
 };
 
-int run_check(const CheckArgs& args) {
+int run_check(const Args& args) {
   std::vector<DomainName> domains;
   for (const std::string& text : args.domains) {
     auto name = DomainName::parse(text);
@@ -36,24 +29,13 @@ int run_check(const CheckArgs& args) {
   }
 
   asio::io_context io;
-  dns::ResolverOptions options;
-  if (!args.resolver.empty()) options.forwarder = args.resolver;
-  options.trust_anchor_files = args.trust_anchors;
-  options.timeout = std::chrono::milliseconds(static_cast<long>(args.timeout * 1000));
-  auto resolver = dns::UnboundResolver::create(io, options);
-  if (!resolver) {
-    std::cerr << "webshield: " << resolver.error().describe() << '\n';
+  auto engine = CheckEngine::create(io, args.check, check::Parts{});
+  if (!engine) {
+    std::cerr << "webshield: " << engine.error().describe() << '\n';
     return kExitUsage;
   }
-  const std::optional<std::string> ca_file =
-      args.ca_file.empty() ? std::nullopt : std::optional<std::string>(args.ca_file);
-  net::CurlHttpsClient https(ca_file);
-  net::AsioSmtpProber smtp(ca_file);
-  check::Checker checker(**resolver, https, smtp,
-                         {.smtp = !args.no_smtp,
-                          .https_port = args.https_port,
-                          .smtp_port = args.smtp_port,
-                          .timeout = options.timeout});
+  CheckEngine& e = **engine;
+  check::Checker checker(*e.resolver, *e.https, *e.smtp, e.options);
 
   std::vector<std::optional<check::CheckResult>> results(domains.size());
   for (std::size_t i = 0; i < domains.size(); ++i) {
@@ -82,28 +64,12 @@ int run_check(const CheckArgs& args) {
 }  // namespace
 
 void add_check_command(CLI::App& app, int& status) {
-  auto args = std::make_shared<CheckArgs>();
+  auto args = std::make_shared<Args>();
   CLI::App* cmd = app.add_subcommand(
       "check", "Check the TLS-RPT, MTA-STS, MX and DANE posture of domains, live");
   cmd->add_option("domain", args->domains, "Domains to check (concurrently)")->required();
   cmd->add_flag("--json", args->json, "Print one JSON object per domain (JSON Lines)");
-  cmd->add_option("--resolver", args->resolver,
-                  "Send every DNS query to this server (IP[:PORT]) instead of resolving from the "
-                  "root");
-  cmd->add_option("--trust-anchor", args->trust_anchors,
-                  "DNSSEC trust anchor file (DS or DNSKEY records) to use instead of the root's, "
-                  "for private signed zones; may be repeated")
-      ->check(CLI::ExistingFile);
-  cmd->add_option("--ca-file", args->ca_file,
-                  "Trust only the CA certificates in this PEM file, instead of the system's")
-      ->check(CLI::ExistingFile);
-  cmd->add_option("--timeout", args->timeout, "Seconds to wait for each DNS answer or probe")
-      ->check(CLI::PositiveNumber)
-      ->capture_default_str();
-  cmd->add_flag("--no-smtp", args->no_smtp, "Do not connect to port 25 of the MX hosts");
-  cmd->add_option("--https-port", args->https_port, "Port of the HTTPS probes")
-      ->capture_default_str();
-  cmd->add_option("--smtp-port", args->smtp_port, "Port of the SMTP probes")->capture_default_str();
+  add_check_options(*cmd, args->check);
   cmd->callback([args, &status] { status = run_check(*args); });
 }
 

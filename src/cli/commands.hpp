@@ -11,6 +11,7 @@ constexpr int kExitUsage = 64;
 // Each sets `status` when its command runs.
 void add_check_command(CLI::App& app, int& status);
 void add_lint_command(CLI::App& app, int& status);
+void add_scan_command(CLI::App& app, int& status);
 void add_config_command(CLI::App& app, int& status);
 
 }  // namespace webshield::cli

@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   int status = 0;
   webshield::cli::add_check_command(app, status);
   webshield::cli::add_lint_command(app, status);
+  webshield::cli::add_scan_command(app, status);
   webshield::cli::add_config_command(app, status);
   try {
     app.parse(argc, argv);

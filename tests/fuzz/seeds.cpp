@@ -28,6 +28,13 @@ void write_all(const fs::path& dir, std::span<const Bad> bad, std::span<const Go
     write(dir, c.text, n);
 }
 
+void write_texts(const fs::path& dir, std::initializer_list<std::string_view> texts) {
+  fs::create_directories(dir);
+  int n = 0;
+  for (std::string_view text : texts)
+    write(dir, text, n);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -42,5 +49,19 @@ int main(int argc, char** argv) {
   write_all(root / "sts_policy", cases::kPolicyBad, cases::kPolicyGood);
   write_all(root / "txt_and_uris", cases::kTlsRptBad, cases::kTlsRptGood);
   write_all(root / "txt_and_uris", cases::kStsBad, {});
+  using namespace std::string_view_literals;
+  // First byte picks the decoder (name, TXT, MX, address, TLSA), the rest is RDATA.
+  write_texts(root / "dns_rdata",
+              {"\x00\x03mx1\x07"
+               "example\x03"
+               "com\x00"sv,
+               "\x01\x05hello\x00\x03you"sv,
+               "\x02\x00\x0a\x02mx\x07"
+               "example\x00"sv,
+               "\x03\x7f\x00\x00\x01"sv, "\x04\x03\x01\x01 0123456789abcdef0123456789abcdef"sv});
+  write_texts(
+      root / "smtp_reply",
+      {"220 mx.example.com ESMTP\n"sv, "250-mx.example.com\n250-SIZE 1000\n250 STARTTLS\n"sv,
+       "454 4.7.0 TLS not available\n"sv, "220-first\n220 second\n"sv});
   return 0;
 }

@@ -36,6 +36,7 @@ SMTP_SERVERS = {
     "selfsigned": ("127.0.0.16", "starttls", "selfsigned"),
     "oldtls":     ("127.0.0.17", "oldtls", "mx-good"),
     "tlsfail":    ("127.0.0.18", "tlsfail", "mx-good"),
+    "silent":     ("127.0.0.19", "silent", None),
 }
 
 WRONG_NAME = "mail.provider.test"   # the only name in the "wrong name" certificate
@@ -537,6 +538,13 @@ def declare():
     sts(d, policy_text(mxs=["down.plain.test"]))
     mx(d, "down.plain.test")
     scenario(d, "MX down.plain.test at 127.0.0.99 (refused)", ["mx.unreachable"])
+
+    d = "mx-silent." + P
+    tlsrpt_ok(d)
+    sts(d, policy_text(mxs=["mx.silent.smtp.plain.test"]))
+    mx(d, "mx.silent.smtp.plain.test")
+    scenario(d, "MX mx.silent.smtp.plain.test (127.0.0.19) accepts TCP and never answers: the "
+                "probe times out", ["mx.unreachable"])
 
     d = "mx-unresolvable." + P
     tlsrpt_ok(d)

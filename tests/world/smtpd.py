@@ -9,6 +9,7 @@ BEHAVIOUR is one of
     refuse      EHLO offers STARTTLS, the command is answered "454 4.7.0 TLS not available"
     oldtls      STARTTLS with TLS 1.0/1.1 only (needs @SECLEVEL=0 on Debian 12's OpenSSL 3)
     tlsfail     STARTTLS answered 220, then junk bytes instead of a TLS handshake, then close
+    silent      accepts TCP connections and never sends a byte (a probe must time out)
 
 Every accepted connection appends exactly one line to LOG ("<time> <NAME> connect <peer>").
 READYFILE is created once the socket listens.  Messages are accepted and discarded.
@@ -31,7 +32,7 @@ def main():
     port = int(port)
 
     tls = None
-    if behaviour != "nostarttls":
+    if behaviour not in ("nostarttls", "silent"):
         tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         if cert != "-":
             tls.load_cert_chain(cert, key)
@@ -65,7 +66,15 @@ def main():
                 return
             await super().smtp_STARTTLS(arg)
 
+    class Silent(asyncio.Protocol):
+        def connection_made(self, transport):
+            peer = transport.get_extra_info("peername")
+            now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+            logfile.write("%s %s connect %s:%s\n" % (now, name, peer[0], peer[1]))
+
     def factory():
+        if behaviour == "silent":
+            return Silent()
         return WorldSMTP(Discard(), hostname=name + ".smtp.world", tls_context=tls,
                          require_starttls=False, auth_require_tls=False)
 

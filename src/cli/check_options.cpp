@@ -1,0 +1,49 @@
+#include "cli/check_options.hpp"
+
+namespace webshield::cli {
+
+void add_check_options(CLI::App& cmd, CheckArgs& args) {
+  cmd.add_option("--resolver", args.resolver,
+                 "Send every DNS query to this server (IP[:PORT]) instead of resolving from the "
+                 "root");
+  cmd.add_option("--trust-anchor", args.trust_anchors,
+                 "DNSSEC trust anchor file (DS or DNSKEY records) to use instead of the root's, "
+                 "for private signed zones; may be repeated")
+      ->check(CLI::ExistingFile);
+  cmd.add_option("--ca-file", args.ca_file,
+                 "Trust only the CA certificates in this PEM file, instead of the system's")
+      ->check(CLI::ExistingFile);
+  cmd.add_option("--timeout", args.timeout,
+                 "Seconds to wait for each DNS answer, HTTPS request or SMTP dialogue")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  cmd.add_flag("--no-smtp", args.no_smtp, "Do not connect to port 25 of the MX hosts");
+  cmd.add_option("--https-port", args.https_port, "Port of the HTTPS probes")
+      ->capture_default_str();
+  cmd.add_option("--smtp-port", args.smtp_port, "Port of the SMTP probes")->capture_default_str();
+}
+
+Result<std::unique_ptr<CheckEngine>> CheckEngine::create(asio::io_context& io,
+                                                         const CheckArgs& args,
+                                                         check::Parts parts) {
+  auto engine = std::make_unique<CheckEngine>();
+  dns::ResolverOptions dns_options;
+  if (!args.resolver.empty()) dns_options.forwarder = args.resolver;
+  dns_options.trust_anchor_files = args.trust_anchors;
+  dns_options.timeout = std::chrono::milliseconds(static_cast<long>(args.timeout * 1000));
+  auto resolver = dns::UnboundResolver::create(io, dns_options);
+  if (!resolver) return std::unexpected(resolver.error());
+  engine->resolver = std::move(*resolver);
+  const std::optional<std::string> ca_file =
+      args.ca_file.empty() ? std::nullopt : std::optional<std::string>(args.ca_file);
+  engine->https = std::make_unique<net::CurlHttpsClient>(ca_file);
+  engine->smtp = std::make_unique<net::AsioSmtpProber>(ca_file);
+  if (args.no_smtp) parts.smtp = false;
+  engine->options = {.parts = parts,
+                     .https_port = args.https_port,
+                     .smtp_port = args.smtp_port,
+                     .timeout = dns_options.timeout};
+  return engine;
+}
+
+}  // namespace webshield::cli
