@@ -131,6 +131,7 @@ int run_scan(const ScanArgs& args) {
     nlohmann::json summary = tally.to_json();
     summary["seconds"] = seconds;
     summary["probes_reused"] = https.reused() + smtp.reused();
+    summary["dns_questions"] = (*engine)->resolver->questions();
     std::ofstream(args.summary) << summary.dump(2) << '\n';
   } else {
     print_summary(std::cerr, tally, seconds);

@@ -162,6 +162,7 @@ void UnboundResolver::watch() {
 }
 
 void UnboundResolver::resolve(const std::string& name, std::uint16_t type, Callback done) {
+  ++questions_;
   auto query = std::make_unique<Query>(Query{this, std::move(done), asio::steady_timer(io_), 0});
   Query* raw = query.get();
   const int rc = ub_resolve_async(ctx_, name.c_str(), type, kClassIn, raw, &on_result, &raw->id);

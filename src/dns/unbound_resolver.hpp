@@ -38,6 +38,9 @@ class UnboundResolver final : public Resolver {
 
   void resolve(const std::string& name, std::uint16_t type, Callback done) override;
 
+  // Questions asked so far (answers from the cache included).
+  std::size_t questions() const { return questions_; }
+
  private:
   struct Query;
 
@@ -51,6 +54,7 @@ class UnboundResolver final : public Resolver {
   asio::posix::stream_descriptor fd_;
   std::chrono::milliseconds timeout_;
   bool watching_ = false;
+  std::size_t questions_ = 0;
   std::map<Query*, std::unique_ptr<Query>> queries_;
 };
 
