@@ -68,7 +68,8 @@ Result<void> inflate_stream(Inflater& inf, std::string_view in, std::string* out
       return fail("truncated: the compressed stream ends early");
     }
     if (rc != Z_OK && rc != Z_BUF_ERROR) {
-      return fail(std::string("corrupt compressed data: ") + (z.msg != nullptr ? z.msg : "zlib error"));
+      return fail(std::string("corrupt compressed data: ")
+                  + (z.msg != nullptr ? z.msg : "zlib error"));
     }
   }
 }
@@ -89,15 +90,18 @@ bool ends_with_json(std::string_view name) {
 
 std::string_view to_string(Encoding encoding) {
   switch (encoding) {
-    case Encoding::plain: return "plain";
-    case Encoding::gzip: return "gzip";
-    case Encoding::zip: return "zip";
+    case Encoding::plain:
+      return "plain";
+    case Encoding::gzip:
+      return "gzip";
+    case Encoding::zip:
+      return "zip";
   }
   return "plain";
 }
 
 Encoding sniff(std::string_view bytes) {
-  if (bytes.starts_with("\x1f\x8b")) return Encoding::gzip;  // RFC 1952 §2.3.1 ID1 ID2
+  if (bytes.starts_with("\x1f\x8b")) return Encoding::gzip;   // RFC 1952 §2.3.1 ID1 ID2
   if (bytes.starts_with("PK\x03\x04")) return Encoding::zip;  // local file header signature
   return Encoding::plain;
 }

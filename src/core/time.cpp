@@ -32,7 +32,8 @@ Result<ParsedTime> parse_rfc3339(std::string_view s) {
     return fail("not an RFC 3339 date-time (YYYY-MM-DDTHH:MM:SSZ)");
   }
   using namespace std::chrono;
-  const year_month_day ymd{std::chrono::year{year}, std::chrono::month{static_cast<unsigned>(month)},
+  const year_month_day ymd{std::chrono::year{year},
+                           std::chrono::month{static_cast<unsigned>(month)},
                            std::chrono::day{static_cast<unsigned>(day)}};
   if (year < 1 || !ymd.ok()) return fail("no such date");
   ParsedTime t;

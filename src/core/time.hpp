@@ -16,8 +16,8 @@ using UnixSeconds = std::int64_t;
 
 struct ParsedTime {
   UnixSeconds utc = 0;
-  bool had_zone = true;        // false: no "Z" or offset; read as UTC
-  bool had_fraction = false;   // fractional seconds, dropped
+  bool had_zone = true;          // false: no "Z" or offset; read as UTC
+  bool had_fraction = false;     // fractional seconds, dropped
   bool had_leap_second = false;  // ":60", read as ":59"
 };
 

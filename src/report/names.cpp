@@ -59,16 +59,19 @@ Result<ReportSubject> parse_report_subject(std::string_view subject) {
   std::vector<std::string_view> words;
   std::size_t i = 0;
   while (i < subject.size()) {
-    while (i < subject.size() && (ascii::is_wsp(subject[i]) || subject[i] == '\r' || subject[i] == '\n'))
+    while (i < subject.size()
+           && (ascii::is_wsp(subject[i]) || subject[i] == '\r' || subject[i] == '\n'))
       ++i;
     const std::size_t start = i;
-    while (i < subject.size() && !ascii::is_wsp(subject[i]) && subject[i] != '\r' && subject[i] != '\n')
+    while (i < subject.size() && !ascii::is_wsp(subject[i]) && subject[i] != '\r'
+           && subject[i] != '\n')
       ++i;
     if (i > start) words.push_back(subject.substr(start, i - start));
   }
   ReportSubject s;
   std::size_t w = 0;
-  if (words.size() < 3 || !ascii::iequals(words[0], "Report") || !ascii::iequals(words[1], "Domain:")) {
+  if (words.size() < 3 || !ascii::iequals(words[0], "Report")
+      || !ascii::iequals(words[1], "Domain:")) {
     return fail("subject does not start with 'Report Domain:'");
   }
   s.report_domain = words[2];

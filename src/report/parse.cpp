@@ -6,9 +6,9 @@
 #include <arpa/inet.h>
 #include <fmt/format.h>
 #include <openssl/evp.h>
+#include <simdjson.h>
 
 #include <algorithm>
-#include <simdjson.h>
 
 #include "core/ascii.hpp"
 
@@ -17,7 +17,10 @@ namespace webshield::report {
 namespace dom = simdjson::dom;
 
 struct ReportParser::Impl {
-  explicit Impl(const Limits& l) : limits(l) {}
+  // quirk: simdjson 3.0.1's parser::set_max_capacity() inverts its test and caps every
+  // parser at 32 bytes; the constructor sets the cap correctly.
+  explicit Impl(const Limits& l)
+      : limits(l), parser(l.report_json_bytes + 64), nested(l.report_string_bytes + 64) {}
   Limits limits;
   dom::parser parser;
   dom::parser nested;  // for policy-string values that hold JSON (a second document)
@@ -46,14 +49,20 @@ class Warnings {
 
 std::string type_name(dom::element_type t) {
   switch (t) {
-    case dom::element_type::ARRAY: return "an array";
-    case dom::element_type::OBJECT: return "an object";
+    case dom::element_type::ARRAY:
+      return "an array";
+    case dom::element_type::OBJECT:
+      return "an object";
     case dom::element_type::INT64:
     case dom::element_type::UINT64:
-    case dom::element_type::DOUBLE: return "a number";
-    case dom::element_type::STRING: return "a string";
-    case dom::element_type::BOOL: return "a boolean";
-    case dom::element_type::NULL_VALUE: return "null";
+    case dom::element_type::DOUBLE:
+      return "a number";
+    case dom::element_type::STRING:
+      return "a string";
+    case dom::element_type::BOOL:
+      return "a boolean";
+    case dom::element_type::NULL_VALUE:
+      return "null";
   }
   return "a value";
 }
@@ -63,7 +72,9 @@ std::string type_name(dom::element_type t) {
 class Walker {
  public:
   Walker(const Limits& limits, Report& report, dom::parser& nested)
-      : limits_(limits), report_(report), warn_(report.warnings, limits.report_warnings),
+      : limits_(limits),
+        report_(report),
+        warn_(report.warnings, limits.report_warnings),
         nested_(nested) {}
 
   bool report(dom::element root);
@@ -142,7 +153,9 @@ bool Walker::optional_string(dom::element e, const std::string& path,
 
 bool Walker::count(dom::element e, const std::string& path, std::uint64_t& out) {
   switch (e.type()) {
-    case dom::element_type::UINT64: out = e.get_uint64().value_unsafe(); return true;
+    case dom::element_type::UINT64:
+      out = e.get_uint64().value_unsafe();
+      return true;
     case dom::element_type::INT64: {
       const std::int64_t v = e.get_int64().value_unsafe();
       if (v < 0) return refuse("negative session count", path);
@@ -167,7 +180,8 @@ bool Walker::count(dom::element e, const std::string& path, std::uint64_t& out) 
       out = std::stoull(std::string(s));
       return true;
     }
-    default: return refuse_type(e, "a session count", path);
+    default:
+      return refuse_type(e, "a session count", path);
   }
 }
 
@@ -175,8 +189,8 @@ bool Walker::string_list(dom::element e, const std::string& path, std::vector<st
   dom::array items;
   if (e.get_array().get(items) != simdjson::SUCCESS) return refuse_type(e, "an array", path);
   if (items.size() > limits_.report_policy_strings) {
-    return refuse(fmt::format("{} entries, over the limit report_policy_strings ({})",
-                              items.size(), limits_.report_policy_strings),
+    return refuse(fmt::format("{} entries, over the limit report_policy_strings ({})", items.size(),
+                              limits_.report_policy_strings),
                   path);
   }
   std::size_t i = 0;
@@ -247,8 +261,8 @@ bool Walker::policy_strings(dom::element e, const std::string& path, Policy& out
         std::vector<std::string> decoded;
         const std::optional<Error> saved = error_;
         if (string_list(inner, path, decoded)) {
-          warn_.add(fmt::format("policy-string is one string holding a JSON array, decoded ({})",
-                                path));
+          warn_.add(
+              fmt::format("policy-string is one string holding a JSON array, decoded ({})", path));
           out.policy_strings = std::move(decoded);
           return true;
         }
@@ -332,7 +346,8 @@ bool Walker::summary(dom::element e, const std::string& path, Policy& out) {
       unknown_field(key, path);
     }
   }
-  if (!successes) warn_.add(fmt::format("total-successful-session-count missing, read as 0 ({})", path));
+  if (!successes)
+    warn_.add(fmt::format("total-successful-session-count missing, read as 0 ({})", path));
   if (!failures) warn_.add(fmt::format("total-failure-session-count missing ({})", path));
   return true;
 }
@@ -380,8 +395,8 @@ bool Walker::failure_detail(dom::element e, const std::string& path, FailureDeta
     } else if (key == "failure-reason-code" || key == "failure-error-code") {
       // quirk: the obsolete draft name failure-error-code still appears (REPORTS.md).
       if (key != "failure-reason-code") {
-        warn_.add(fmt::format("failure-error-code (draft name) read as failure-reason-code ({})",
-                              here));
+        warn_.add(
+            fmt::format("failure-error-code (draft name) read as failure-reason-code ({})", here));
       }
       if (out.failure_reason_code) continue;
       if (!optional_string(value, here, out.failure_reason_code)) return false;
@@ -467,9 +482,9 @@ bool Walker::policy_result(dom::element e, const std::string& path, Policy& out)
 bool Walker::report(dom::element root) {
   dom::object obj;
   if (root.get_object().get(obj) != simdjson::SUCCESS) {
-    return refuse(fmt::format("not a TLS-RPT report: the JSON is {}, not an object",
-                              type_name(root.type())),
-                  "$");
+    return refuse(
+        fmt::format("not a TLS-RPT report: the JSON is {}, not an object", type_name(root.type())),
+        "$");
   }
   bool org = false, range = false, id = false, policies = false, contact = false;
   std::vector<std::string_view> seen;
@@ -496,8 +511,8 @@ bool Walker::report(dom::element root) {
         return refuse_type(value, "an array of policy results", here);
       }
       if (items.size() > limits_.report_policies) {
-        return refuse(fmt::format("{} policies, over the limit report_policies ({})",
-                                  items.size(), limits_.report_policies),
+        return refuse(fmt::format("{} policies, over the limit report_policies ({})", items.size(),
+                                  limits_.report_policies),
                       here);
       }
       report_.policies.reserve(items.size());
@@ -571,12 +586,24 @@ void canonical(dom::element e, std::string& out) {
       out += ']';
       return;
     }
-    case dom::element_type::INT64: out += fmt::format("{}", e.get_int64().value_unsafe()); return;
-    case dom::element_type::UINT64: out += fmt::format("{}", e.get_uint64().value_unsafe()); return;
-    case dom::element_type::DOUBLE: out += fmt::format("{}", e.get_double().value_unsafe()); return;
-    case dom::element_type::STRING: canonical_string(e.get_string().value_unsafe(), out); return;
-    case dom::element_type::BOOL: out += e.get_bool().value_unsafe() ? "true" : "false"; return;
-    case dom::element_type::NULL_VALUE: out += "null"; return;
+    case dom::element_type::INT64:
+      out += fmt::format("{}", e.get_int64().value_unsafe());
+      return;
+    case dom::element_type::UINT64:
+      out += fmt::format("{}", e.get_uint64().value_unsafe());
+      return;
+    case dom::element_type::DOUBLE:
+      out += fmt::format("{}", e.get_double().value_unsafe());
+      return;
+    case dom::element_type::STRING:
+      canonical_string(e.get_string().value_unsafe(), out);
+      return;
+    case dom::element_type::BOOL:
+      out += e.get_bool().value_unsafe() ? "true" : "false";
+      return;
+    case dom::element_type::NULL_VALUE:
+      out += "null";
+      return;
   }
 }
 
@@ -613,8 +640,6 @@ Result<Report> ReportParser::parse(std::string_view json) {
         || impl_->nested.allocate(4096, limits.report_json_depth) != simdjson::SUCCESS) {
       return fail("cannot allocate the JSON parser");
     }
-    impl_->parser.set_max_capacity(limits.report_json_bytes);
-    impl_->nested.set_max_capacity(limits.report_string_bytes);
     impl_->allocated = true;
   }
   const simdjson::padded_string padded(json);

@@ -83,18 +83,21 @@ void print_summary(std::ostream& out, const Report& r, const std::optional<Repor
                        p.policy_type_raw.empty() ? "(no type)" : p.policy_type_raw,
                        p.policy_domain.value_or("(no domain)"), p.successful_sessions,
                        p.failed_sessions ? std::to_string(*p.failed_sessions) : "?");
-    if (!p.mx_hosts.empty()) out << "    mx: " << fmt::format("{}", fmt::join(p.mx_hosts, ", ")) << '\n';
+    if (!p.mx_hosts.empty())
+      out << "    mx: " << fmt::format("{}", fmt::join(p.mx_hosts, ", ")) << '\n';
     std::map<std::string, std::uint64_t> by_type;
     std::set<std::string> ips, mxs;
     for (const FailureDetail& d : p.failure_details) {
-      by_type[d.result_type_raw.empty() ? "(no type)" : d.result_type_raw] += d.failed_session_count;
+      by_type[d.result_type_raw.empty() ? "(no type)" : d.result_type_raw] +=
+          d.failed_session_count;
       if (d.sending_mta_ip) ips.insert(*d.sending_mta_ip);
       if (d.receiving_mx_hostname) mxs.insert(*d.receiving_mx_hostname);
     }
     for (const auto& [type, n] : by_type)
       out << fmt::format("    {:<28} {}\n", type, n);
     if (!ips.empty()) out << "    sending IPs: " << fmt::format("{}", fmt::join(ips, ", ")) << '\n';
-    if (!mxs.empty()) out << "    receiving MX: " << fmt::format("{}", fmt::join(mxs, ", ")) << '\n';
+    if (!mxs.empty())
+      out << "    receiving MX: " << fmt::format("{}", fmt::join(mxs, ", ")) << '\n';
   }
   for (const std::string& w : r.warnings)
     out << "  warning: " << w << '\n';

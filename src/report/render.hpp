@@ -14,7 +14,7 @@ namespace webshield::report {
 // Where a report came from: "file", "https" or "mail", and for mail the DKIM verdict.
 struct ReportSource {
   std::string transport;
-  std::optional<std::string> name;  // file name or attachment name
+  std::optional<std::string> name;           // file name or attachment name
   std::optional<std::string> report_domain;  // TLS-Report-Domain
   std::optional<std::string> submitter;      // TLS-Report-Submitter
   std::optional<std::string> dkim;           // pass, fail, none, not-checked…
