@@ -561,16 +561,25 @@ void canonical_string(std::string_view s, std::string& out) {
 void canonical(dom::element e, std::string& out) {
   switch (e.type()) {
     case dom::element_type::OBJECT: {
-      std::vector<std::pair<std::string_view, dom::element>> fields;
+      // Sorted by key, repeated keys in their order (std::stable_sort trips a deprecation
+      // warning in libstdc++ 12 under clang).
+      struct Field {
+        std::string_view key;
+        std::size_t order;
+        dom::element value;
+      };
+      std::vector<Field> fields;
       for (auto [key, value] : e.get_object().value_unsafe())
-        fields.emplace_back(key, value);
-      std::ranges::stable_sort(fields, {}, &std::pair<std::string_view, dom::element>::first);
+        fields.push_back({key, fields.size(), value});
+      std::ranges::sort(fields, [](const Field& a, const Field& b) {
+        return a.key != b.key ? a.key < b.key : a.order < b.order;
+      });
       out += '{';
       for (std::size_t i = 0; i < fields.size(); ++i) {
         if (i > 0) out += ',';
-        canonical_string(fields[i].first, out);
+        canonical_string(fields[i].key, out);
         out += ':';
-        canonical(fields[i].second, out);
+        canonical(fields[i].value, out);
       }
       out += '}';
       return;

@@ -17,6 +17,7 @@ mkdir -p "$artifacts"
 status=0
 for bin in "$build"/tests/fuzz/fuzz_*; do
   name=${bin##*/fuzz_}
+  mkdir -p "$work/seeds/$name"
   dirs=("$work/corpus" "$work/seeds/$name")
   [ -d "$here/regressions/$name" ] && dirs+=("$here/regressions/$name")
   mkdir -p "$work/corpus"
