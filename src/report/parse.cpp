@@ -569,7 +569,9 @@ void canonical(dom::element e, std::string& out) {
         dom::element value;
       };
       std::vector<Field> fields;
-      for (auto [key, value] : e.get_object().value_unsafe())
+      // Bound to a local: iterating value_unsafe() of a temporary result dangles.
+      const dom::object obj = e.get_object().value_unsafe();
+      for (auto [key, value] : obj)
         fields.push_back({key, fields.size(), value});
       std::ranges::sort(fields, [](const Field& a, const Field& b) {
         return a.key != b.key ? a.key < b.key : a.order < b.order;
@@ -587,7 +589,8 @@ void canonical(dom::element e, std::string& out) {
     case dom::element_type::ARRAY: {
       out += '[';
       bool first = true;
-      for (dom::element item : e.get_array().value_unsafe()) {
+      const dom::array items = e.get_array().value_unsafe();
+      for (dom::element item : items) {
         if (!first) out += ',';
         first = false;
         canonical(item, out);
