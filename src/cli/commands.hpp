@@ -13,5 +13,6 @@ void add_check_command(CLI::App& app, int& status);
 void add_lint_command(CLI::App& app, int& status);
 void add_scan_command(CLI::App& app, int& status);
 void add_config_command(CLI::App& app, int& status);
+void add_report_command(CLI::App& app, int& status);
 
 }  // namespace webshield::cli

@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   webshield::cli::add_lint_command(app, status);
   webshield::cli::add_scan_command(app, status);
   webshield::cli::add_config_command(app, status);
+  webshield::cli::add_report_command(app, status);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

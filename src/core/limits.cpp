@@ -11,6 +11,22 @@ std::vector<LimitInfo> describe(const Limits& l) {
       {"policy_bytes", l.policy_bytes, "bytes", "largest MTA-STS policy (RFC 8461 §3.3)"},
       {"policy_mx_patterns", l.policy_mx_patterns, "patterns", "mx lines read from one policy"},
       {"findings", l.findings, "findings", "findings kept for one record or policy"},
+      {"report_mail_bytes", l.report_mail_bytes, "bytes", "largest report mail read"},
+      {"report_compressed_bytes", l.report_compressed_bytes, "bytes",
+       "largest report as received (gzip, zip or JSON)"},
+      {"report_json_bytes", l.report_json_bytes, "bytes",
+       "largest report JSON after decompression (gzip bombs stop here)"},
+      {"report_json_depth", l.report_json_depth, "levels", "deepest JSON nesting in a report"},
+      {"report_policies", l.report_policies, "policies", "policies in one report"},
+      {"report_failure_details", l.report_failure_details, "details",
+       "failure details in one report"},
+      {"report_string_bytes", l.report_string_bytes, "bytes", "longest string in a report"},
+      {"report_policy_strings", l.report_policy_strings, "strings",
+       "policy-string or mx-host entries in one policy"},
+      {"report_warnings", l.report_warnings, "warnings", "warnings kept for one report"},
+      {"report_zip_members", l.report_zip_members, "members",
+       "zip members looked at for the report"},
+      {"report_mail_parts", l.report_mail_parts, "parts", "MIME parts read in one report mail"},
   };
 }
 

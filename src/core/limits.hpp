@@ -24,6 +24,31 @@ struct Limits {
   std::size_t policy_mx_patterns = 256;
   // Findings kept for one record or policy; the rest are dropped (never an error).
   std::size_t findings = 100;
+
+  // TLS-RPT reports (RFC 8460 §4, §5). mox caps a report mail at 15 MB and a decompressed
+  // report at 20 MB; a large sender's daily report is a few MB at most.
+  // A report mail, read whole, before MIME parsing (GMime itself has no limits).
+  std::size_t report_mail_bytes = 15 * 1024 * 1024;
+  // A report as received (compressed or not), e.g. an HTTPS body or a file.
+  std::size_t report_compressed_bytes = 15 * 1024 * 1024;
+  // The report JSON after gzip/zip decompression; decoding stops past it (gzip bombs).
+  std::size_t report_json_bytes = 20 * 1024 * 1024;
+  // JSON nesting: a report needs 5 levels (report, policies, policy, failure-details, detail).
+  std::size_t report_json_depth = 16;
+  // Policies in one report.
+  std::size_t report_policies = 10'000;
+  // Failure details in one report, over all policies (tens of thousands occur).
+  std::size_t report_failure_details = 1'000'000;
+  // Any one string in a report (names, policy lines, reason codes).
+  std::size_t report_string_bytes = 8 * 1024;
+  // Strings in one policy-string or mx-host array.
+  std::size_t report_policy_strings = 1024;
+  // Warnings kept for one report; the last one says that more were left out.
+  std::size_t report_warnings = 100;
+  // Members looked at in one zip archive before the report's .json member.
+  std::size_t report_zip_members = 16;
+  // MIME parts looked at in one report mail.
+  std::size_t report_mail_parts = 64;
 };
 
 // One limit as shown to people: its name, value and unit, and why it exists.

@@ -1,12 +1,17 @@
 // Writes the case tables of tests/cases/ as seed corpora: <dir>/<target>/<n>, one input per
 // file, so that fuzzing starts from every rule the unit tests name.
+#include <zlib.h>
+
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 #include <span>
+#include <string>
 #include <string_view>
 
 #include "cases/record_cases.hpp"
+#include "cases/report_cases.hpp"
 
 namespace {
 
@@ -33,6 +38,48 @@ void write_texts(const fs::path& dir, std::initializer_list<std::string_view> te
   int n = 0;
   for (std::string_view text : texts)
     write(dir, text, n);
+}
+
+std::string gzip(std::string_view text) {
+  uLongf size = compressBound(static_cast<uLong>(text.size())) + 32;
+  std::string out(size, '\0');
+  z_stream z{};
+  deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
+  z.avail_in = static_cast<uInt>(text.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  deflate(&z, Z_FINISH);
+  out.resize(z.total_out);
+  deflateEnd(&z);
+  return out;
+}
+
+// The report tables as JSON (and gzip for the decoder), and the fixture files as they are.
+void write_reports(const fs::path& root) {
+  namespace cases = webshield::cases;
+  for (const char* name : {"report_json", "report_decode", "mail_extract"})
+    fs::create_directories(root / name);
+  int n = 0, m = 0;
+  for (const auto& c : cases::kReportVariations) {
+    write(root / "report_json", c.json, n);
+    write(root / "report_decode", gzip(c.json), m);
+  }
+  for (const auto& c : cases::kReportRefusals)
+    write(root / "report_json", c.json, n);
+  int k = 0;
+  for (const auto& entry : fs::recursive_directory_iterator(WEBSHIELD_FIXTURES)) {
+    if (!entry.is_regular_file()) continue;
+    std::ifstream in(entry.path(), std::ios::binary);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const auto ext = entry.path().extension();
+    if (ext == ".json") {
+      write(root / "report_json", text, n);
+      write(root / "report_decode", gzip(text), m);
+    } else if (ext == ".eml") {
+      write(root / "mail_extract", text, k);
+    }
+  }
 }
 
 }  // namespace
@@ -63,5 +110,6 @@ int main(int argc, char** argv) {
       root / "smtp_reply",
       {"220 mx.example.com ESMTP\n"sv, "250-mx.example.com\n250-SIZE 1000\n250 STARTTLS\n"sv,
        "454 4.7.0 TLS not available\n"sv, "220-first\n220 second\n"sv});
+  write_reports(root);
   return 0;
 }

@@ -2,8 +2,10 @@
 
 #include <string>
 
+#include "codec/decode.hpp"
 #include "core/domain_name.hpp"
 #include "dns/rdata.hpp"
+#include "mail/extract.hpp"
 #include "net/smtp_reply.hpp"
 #include "records/mailbox.hpp"
 #include "records/mtasts_policy.hpp"
@@ -12,6 +14,7 @@
 #include "records/rua_uri.hpp"
 #include "records/tlsrpt_record.hpp"
 #include "records/txt_presentation.hpp"
+#include "report/parse.hpp"
 
 namespace webshield::fuzz {
 namespace {
@@ -186,10 +189,93 @@ std::string smtp_reply(std::string_view input) {
   return props.result();
 }
 
+namespace {
+
+// Properties of every report the parser accepts.
+void check_report(Properties& props, const report::Report& r, const Limits& limits) {
+  props.require(r.warnings.size() <= limits.report_warnings, "warnings are bounded");
+  props.require(r.policies.size() <= limits.report_policies, "policies are bounded");
+  props.require(r.canonical_sha256.size() == 64, "the canonical hash is present");
+  props.require(r.organization_name.size() <= limits.report_string_bytes
+                    && r.report_id.size() <= limits.report_string_bytes,
+                "strings are bounded");
+  std::size_t details = 0;
+  for (const report::Policy& p : r.policies) {
+    details += p.failure_details.size();
+    props.require(p.policy_strings.size() <= limits.report_policy_strings
+                      && p.mx_hosts.size() <= limits.report_policy_strings,
+                  "policy strings are bounded");
+    props.require(
+        (p.policy_type == report::PolicyType::other) == report::to_string(p.policy_type).empty(),
+        "policy type and its name agree");
+  }
+  props.require(details <= limits.report_failure_details, "failure details are bounded");
+}
+
+Limits small_limits() {
+  Limits limits;
+  limits.report_json_bytes = 1 << 20;
+  limits.report_policies = 64;
+  limits.report_failure_details = 256;
+  limits.report_warnings = 16;
+  return limits;
+}
+
+}  // namespace
+
+std::string report_json(std::string_view input) {
+  Properties props;
+  const Limits limits = small_limits();
+  report::ReportParser parser(limits);
+  const Result<report::Report> r = parser.parse(input);
+  if (r) {
+    check_report(props, *r, limits);
+    const Result<report::Report> again = parser.parse(input);
+    props.require(again && *again == *r, "parsing is deterministic with a reused parser");
+  } else {
+    props.require(!r.error().message.empty() && !r.error().where.empty(),
+                  "a refusal says why and where");
+  }
+  return props.result();
+}
+
+std::string report_decode(std::string_view input) {
+  Properties props;
+  const Limits limits = small_limits();
+  const Result<codec::Decoded> d = codec::decode_report(input, limits);
+  if (!d) {
+    props.require(!d.error().message.empty(), "a refusal says why");
+    return props.result();
+  }
+  props.require(d->bytes.size() <= limits.report_json_bytes, "output is bounded");
+  props.require(d->encoding == codec::sniff(input), "the encoding is the sniffed one");
+  if (const Result<report::Report> r = report::parse_report(d->bytes, limits)) {
+    check_report(props, *r, limits);
+  }
+  return props.result();
+}
+
+std::string mail_extract(std::string_view input) {
+  Properties props;
+  Limits limits = small_limits();
+  limits.report_mail_parts = 16;
+  const Result<mail::MailReport> m = mail::extract_report(input, limits);
+  if (m) {
+    props.require(m->attachment.size() <= input.size(), "the report part is within the mail");
+    props.require(m->warnings.size() <= 8, "mail warnings are few");
+  } else {
+    props.require(!m.error().message.empty(), "a refusal says why");
+  }
+  return props.result();
+}
+
 std::span<const Target> targets() {
   static constexpr Target kTargets[] = {
-      {"tlsrpt_record", tlsrpt_record}, {"sts_record", sts_record}, {"sts_policy", sts_policy},
-      {"txt_and_uris", txt_and_uris},   {"dns_rdata", dns_rdata},
+      {"tlsrpt_record", tlsrpt_record}, {"sts_record", sts_record},
+      {"sts_policy", sts_policy},       {"txt_and_uris", txt_and_uris},
+      {"dns_rdata", dns_rdata},         {"smtp_reply", smtp_reply},
+      {"report_json", report_json},     {"report_decode", report_decode},
+      {"mail_extract", mail_extract},
   };
   return kTargets;
 }

@@ -28,6 +28,12 @@ std::string dns_rdata(std::string_view input);
 
 // SMTP reply lines, one per input line.
 std::string smtp_reply(std::string_view input);
+// TLS-RPT report JSON (RFC 8460 §4): bounded output, deterministic, hash present.
+std::string report_json(std::string_view input);
+// gzip/zip/plain sniffing and bounded decoding, then the report parser on the result.
+std::string report_decode(std::string_view input);
+// MIME extraction of the report part from a report mail (GMime).
+std::string mail_extract(std::string_view input);
 
 std::span<const Target> targets();
 

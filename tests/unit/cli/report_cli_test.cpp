@@ -1,0 +1,134 @@
+// Runs the real `webshield report parse`: every fixture, content sniffing, JSON Lines, exit
+// status and the refusal message.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+
+namespace {
+
+struct CliRun {
+  int status = -1;
+  std::string out;
+};
+
+std::string quote(std::string_view arg) {
+  std::string q = "'";
+  for (char c : arg)
+    q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+std::string fixture(std::string_view name) {
+  return std::string(WEBSHIELD_SOURCE_DIR) + "/tests/fixtures/reports/" + std::string(name);
+}
+
+// Runs webshield with `args`; `input` on standard input; stderr kept apart unless `merge`.
+CliRun webshield(std::initializer_list<std::string> args, std::string_view input = "",
+                 bool merge = false) {
+  const std::string in_path =
+      ::testing::TempDir() + "webshield_report_cli_input_" + std::to_string(getpid());
+  std::ofstream(in_path, std::ios::binary) << input;
+  std::string cmd = quote(WEBSHIELD_BINARY);
+  for (const std::string& a : args)
+    cmd += " " + quote(a);
+  cmd += " < " + quote(in_path) + (merge ? " 2>&1" : " 2>/dev/null");
+  CliRun run;
+  FILE* pipe = popen(cmd.c_str(), "r");
+  if (pipe == nullptr) return run;
+  char buf[4096];
+  for (std::size_t n; (n = fread(buf, 1, sizeof buf, pipe)) > 0;)
+    run.out.append(buf, n);
+  const int raw = pclose(pipe);
+  run.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  return run;
+}
+
+TEST(ReportCli, EveryFixtureParsesAsJsonLines) {
+  const char* files[] = {"mail-auth/rpt01.eml",
+                         "mail-auth/rpt01.json",
+                         "mail-auth/rpt02.eml",
+                         "mail-auth/rpt02.json",
+                         "mail-auth/rpt03.json",
+                         "mox/example.eml",
+                         "mox/microsoft.eml",
+                         "mta-sts-exporter/google.json",
+                         "mta-sts-exporter/microsoft-2.json",
+                         "mta-sts-exporter/microsoft.json",
+                         "mta-sts-exporter/rfc-errata-6241.json",
+                         "mta-sts-exporter/rfc.json",
+                         "parsedmarc/google.com_smtp_tls_report.eml",
+                         "parsedmarc/mail.ru.json",
+                         "parsedmarc/rfc8460.json",
+                         "parsedmarc/smtp_tls.json",
+                         "tlsrpt-be/report-2.json",
+                         "tlsrpt-be/report.json",
+                         "tlsrpt-be/test.eml",
+                         "tlsrpt-be/testing.json"};
+  for (const char* f : files) {
+    SCOPED_TRACE(f);
+    const CliRun run = webshield({"report", "parse", "--json", fixture(f)});
+    EXPECT_EQ(run.status, 0) << run.out;
+    const auto j = nlohmann::json::parse(run.out, nullptr, false);
+    ASSERT_FALSE(j.is_discarded()) << run.out;
+    EXPECT_TRUE(j.contains("organization_name"));
+  }
+}
+
+TEST(ReportCli, MailSourceAndUtcDates) {
+  const CliRun run = webshield({"report", "parse", "--json", fixture("mox/microsoft.eml")});
+  ASSERT_EQ(run.status, 0);
+  const auto j = nlohmann::json::parse(run.out);
+  EXPECT_EQ(j["date_range"]["start"], "2023-01-10T00:00:00Z");
+  EXPECT_EQ(j["source"]["transport"], "mail");
+  EXPECT_EQ(j["source"]["submitter"], "microsoft.com");
+  EXPECT_EQ(j["warnings"].size(), 2u);
+}
+
+TEST(ReportCli, SeveralFilesGiveOneLineEachAndStdinWorks) {
+  const CliRun run =
+      webshield({"report", "parse", "--json", fixture("mail-auth/rpt01.json"), "-",
+                 fixture("mox/example.eml")},
+                "{\"organization-name\":\"O\",\"date-range\":{\"start-datetime\":"
+                "\"2024-01-01T00:00:00Z\",\"end-datetime\":\"2024-01-02T00:00:00Z\"},"
+                "\"report-id\":\"r\",\"policies\":[]}");
+  EXPECT_EQ(run.status, 0) << run.out;
+  std::istringstream lines(run.out);
+  int n = 0;
+  for (std::string line; std::getline(lines, line); ++n)
+    EXPECT_FALSE(nlohmann::json::parse(line, nullptr, false).is_discarded()) << line;
+  EXPECT_EQ(n, 3);
+}
+
+TEST(ReportCli, SummaryShowsCountsByResultType) {
+  const CliRun run = webshield({"report", "parse", fixture("mail-auth/rpt01.json")});
+  EXPECT_EQ(run.status, 0);
+  EXPECT_NE(run.out.find("5326 successful, 303 failed"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("starttls-not-supported"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("sending IPs: "), std::string::npos) << run.out;
+}
+
+TEST(ReportCli, RefusalExits2AndSaysWhichAndWhy) {
+  const CliRun run = webshield({"report", "parse", fixture("mail-auth/rpt01.json"), "-"},
+                               "{\"policies\": []}", true);
+  EXPECT_EQ(run.status, 2);
+  EXPECT_NE(run.out.find("webshield: (stdin): refused: $: not a TLS-RPT report: "
+                         "organization-name missing"),
+            std::string::npos)
+      << run.out;
+  EXPECT_NE(run.out.find("Company-X"), std::string::npos) << "the good file is still printed";
+  EXPECT_EQ(webshield({"report", "parse", "/nonexistent/report.json"}).status, 2);
+}
+
+TEST(ReportCli, BadUsageExits64) {
+  EXPECT_EQ(webshield({"report"}).status, 64);
+  EXPECT_EQ(webshield({"report", "parse"}).status, 64);
+  EXPECT_EQ(webshield({"report", "parse", "--frobnicate", "x"}).status, 64);
+}
+
+}  // namespace
