@@ -1,46 +1,20 @@
 // Runs the real `webshield` binary: exit status, human output and the --json shape.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "unit/cli/cli_support.hpp"
+
+namespace webshield {
 namespace {
 
-struct CliRun {
-  int status = -1;
-  std::string out;
-};
+using test::CliRun;
 
-std::string quote(std::string_view arg) {
-  std::string q = "'";
-  for (char c : arg)
-    q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
-
-// Runs webshield with `args` (shell-quoted here), `input` on standard input.
 CliRun webshield(std::initializer_list<std::string_view> args, std::string_view input = "") {
-  // ctest runs tests in parallel processes: one input file per process.
-  const std::string in_path =
-      ::testing::TempDir() + "webshield_cli_input_" + std::to_string(getpid());
-  std::ofstream(in_path, std::ios::binary) << input;
-  std::string cmd = "NO_COLOR= " + quote(WEBSHIELD_BINARY);
-  for (std::string_view a : args)
-    cmd += " " + quote(a);
-  cmd += " < " + quote(in_path) + " 2>&1";
-  CliRun run;
-  FILE* pipe = popen(cmd.c_str(), "r");
-  if (pipe == nullptr) return run;
-  char buf[4096];
-  for (std::size_t n; (n = fread(buf, 1, sizeof buf, pipe)) > 0;)
-    run.out.append(buf, n);
-  const int raw = pclose(pipe);
-  run.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-  return run;
+  return test::run_webshield(args, input);
 }
 
 TEST(LintCli, ExitStatusFollowsTheVerdict) {
@@ -150,3 +124,4 @@ TEST(LintCli, ConfigPrintShowsTheLimits) {
 }
 
 }  // namespace
+}  // namespace webshield

@@ -1,52 +1,28 @@
 // Runs the real `webshield report parse`: every fixture, content sniffing, JSON Lines, exit
 // status and the refusal message.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
+#include <vector>
 
+#include "unit/cli/cli_support.hpp"
+
+namespace webshield {
 namespace {
-
-struct CliRun {
-  int status = -1;
-  std::string out;
-};
-
-std::string quote(std::string_view arg) {
-  std::string q = "'";
-  for (char c : arg)
-    q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
 
 std::string fixture(std::string_view name) {
   return std::string(WEBSHIELD_SOURCE_DIR) + "/tests/fixtures/reports/" + std::string(name);
 }
 
-// Runs webshield with `args`; `input` on standard input; stderr kept apart unless `merge`.
+using test::CliRun;
+
 CliRun webshield(std::initializer_list<std::string> args, std::string_view input = "",
                  bool merge = false) {
-  const std::string in_path =
-      ::testing::TempDir() + "webshield_report_cli_input_" + std::to_string(getpid());
-  std::ofstream(in_path, std::ios::binary) << input;
-  std::string cmd = quote(WEBSHIELD_BINARY);
-  for (const std::string& a : args)
-    cmd += " " + quote(a);
-  cmd += " < " + quote(in_path) + (merge ? " 2>&1" : " 2>/dev/null");
-  CliRun run;
-  FILE* pipe = popen(cmd.c_str(), "r");
-  if (pipe == nullptr) return run;
-  char buf[4096];
-  for (std::size_t n; (n = fread(buf, 1, sizeof buf, pipe)) > 0;)
-    run.out.append(buf, n);
-  const int raw = pclose(pipe);
-  run.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-  return run;
+  return test::run_webshield(std::vector<std::string_view>(args.begin(), args.end()), input, merge);
 }
 
 TEST(ReportCli, EveryFixtureParsesAsJsonLines) {
@@ -132,3 +108,4 @@ TEST(ReportCli, BadUsageExits64) {
 }
 
 }  // namespace
+}  // namespace webshield
