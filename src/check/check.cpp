@@ -120,18 +120,18 @@ class DomainCheck {
     const auto tls_selection = records::select_tlsrpt_record(txt_rrset(tls), limits_);
     result.tlsrpt.records = tls_selection.records;
     const records::TlsRptParse* tlsrpt = nullptr;
-    if (!parts.tlsrpt) {
-      // not asked for
-    } else if (tls.failed()) {
-      add(finding("tlsrpt.lookup_failed", Severity::unknown,
-                  fmt::format("the TLS-RPT record at _smtp._tls.{} could not be looked up: {}",
-                              domain_, failure(tls)),
-                  kTlsRptRef, "_smtp._tls." + domain_));
-    } else if (tls_selection.status() == records::SelectionStatus::missing) {
-      co_await explain_missing_tlsrpt(apex_answer, legacy_answer, tls_selection.findings);
-    } else {
-      add(tls_selection.findings);
-      tlsrpt = tls_selection.usable();
+    if (parts.tlsrpt) {
+      if (tls.failed()) {
+        add(finding("tlsrpt.lookup_failed", Severity::unknown,
+                    fmt::format("the TLS-RPT record at _smtp._tls.{} could not be looked up: {}",
+                                domain_, failure(tls)),
+                    kTlsRptRef, "_smtp._tls." + domain_));
+      } else if (tls_selection.status() == records::SelectionStatus::missing) {
+        co_await explain_missing_tlsrpt(apex_answer, legacy_answer, tls_selection.findings);
+      } else {
+        add(tls_selection.findings);
+        tlsrpt = tls_selection.usable();
+      }
     }
     std::vector<Task<RuaOutcome>> rua_probes;
     if (tlsrpt != nullptr && parts.rua) {
@@ -144,19 +144,19 @@ class DomainCheck {
     const Answer sts = co_await sts_answer.get();
     const auto sts_selection = records::select_sts_record(txt_rrset(sts), limits_);
     const records::StsParse* sts_record = nullptr;
-    if (!parts.mta_sts) {
-      // not asked for
-    } else if (sts.failed()) {
-      add(finding("mta_sts.lookup_failed", Severity::unknown,
-                  fmt::format("the MTA-STS record at _mta-sts.{} could not be looked up: {}",
-                              domain_, failure(sts)),
-                  "RFC 8461 §3.1", "_mta-sts." + domain_));
-    } else {
-      add(sts_selection.findings);
-      sts_record = sts_selection.usable();
-      if (sts_selection.selected)
-        result.mta_sts.record = sts_selection.records[*sts_selection.selected];
-      if (sts_record != nullptr) result.mta_sts.id = sts_record->record->id;
+    if (parts.mta_sts) {
+      if (sts.failed()) {
+        add(finding("mta_sts.lookup_failed", Severity::unknown,
+                    fmt::format("the MTA-STS record at _mta-sts.{} could not be looked up: {}",
+                                domain_, failure(sts)),
+                    "RFC 8461 §3.1", "_mta-sts." + domain_));
+      } else {
+        add(sts_selection.findings);
+        sts_record = sts_selection.usable();
+        if (sts_selection.selected)
+          result.mta_sts.record = sts_selection.records[*sts_selection.selected];
+        if (sts_record != nullptr) result.mta_sts.id = sts_record->record->id;
+      }
     }
     if (sts_record != nullptr && fetch) {
       const Answer v4 = co_await policy_v4.get();
