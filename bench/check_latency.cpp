@@ -102,7 +102,8 @@ int main(int argc, char** argv) {
   TimedHttps timed_https(https, totals);
   TimedSmtp timed_smtp(smtp, totals);
   check::Checker checker(timed_resolver, timed_https, timed_smtp,
-                         {.https_port = static_cast<std::uint16_t>(std::stoi(argv[4])),
+                         {.parts = {},
+                          .https_port = static_cast<std::uint16_t>(std::stoi(argv[4])),
                           .smtp_port = static_cast<std::uint16_t>(std::stoi(argv[5]))});
   auto domain = DomainName::parse(argv[6]);
   if (!domain) return 64;

@@ -10,6 +10,9 @@ void add_check_options(CLI::App& cmd, CheckArgs& args) {
                  "DNSSEC trust anchor file (DS or DNSKEY records) to use instead of the root's, "
                  "for private signed zones; may be repeated")
       ->check(CLI::ExistingFile);
+  cmd.add_flag("--no-dnssec", args.no_dnssec,
+               "Do not validate DNSSEC: every answer counts as insecure (for a forwarder that "
+               "cannot be validated from the root)");
   cmd.add_option("--ca-file", args.ca_file,
                  "Trust only the CA certificates in this PEM file, instead of the system's")
       ->check(CLI::ExistingFile);
@@ -30,6 +33,10 @@ Result<std::unique_ptr<CheckEngine>> CheckEngine::create(asio::io_context& io,
   dns::ResolverOptions dns_options;
   if (!args.resolver.empty()) dns_options.forwarder = args.resolver;
   dns_options.trust_anchor_files = args.trust_anchors;
+  dns_options.validate = !args.no_dnssec;
+  if (args.no_dnssec && !args.trust_anchors.empty()) {
+    return fail("--no-dnssec and --trust-anchor exclude each other");
+  }
   dns_options.timeout = std::chrono::milliseconds(static_cast<long>(args.timeout * 1000));
   auto resolver = dns::UnboundResolver::create(io, dns_options);
   if (!resolver) return std::unexpected(resolver.error());

@@ -14,6 +14,7 @@ namespace webshield::cli {
 
 struct CheckArgs {
   bool no_smtp = false;
+  bool no_dnssec = false;
   std::string resolver;
   std::vector<std::string> trust_anchors;
   std::string ca_file;

@@ -118,7 +118,7 @@ Result<std::unique_ptr<UnboundResolver>> UnboundResolver::create(asio::io_contex
       return std::unexpected(ok.error());
     }
   }
-  if (options.trust_anchor_files.empty()) {
+  if (options.validate && options.trust_anchor_files.empty()) {
     if (std::filesystem::exists(kRootAnchor)) {
       if (auto ok = check(ub_ctx_add_ta_file(ctx, kRootAnchor), kRootAnchor); !ok) {
         return std::unexpected(ok.error());

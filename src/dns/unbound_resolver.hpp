@@ -25,6 +25,9 @@ struct ResolverOptions {
   // anchor from /usr/share/dns/root.key is used; when given, they replace it (a private
   // signed zone has no chain from the root).
   std::vector<std::string> trust_anchor_files;
+  // False: no trust anchor at all, every answer is insecure (for servers that cannot be
+  // validated from the root, such as an authoritative server used as forwarder).
+  bool validate = true;
   std::chrono::milliseconds timeout{std::chrono::seconds(10)};
 };
 
