@@ -1,8 +1,16 @@
+// DKIM verification with libopendkim (RFC 6376) plus the rules report mail adds on top
+// (RFC 8460 §5.3): no l=, no rsa-sha1, alignment with the submitter. Untrusted input; key
+// records come only through KeyLookup, never from the library's own resolver.
 #include "mail/dkim.hpp"
 
 #include <fmt/format.h>
 // dkim.h uses _Bool: stdbool.h first (TRAPS.md).
 #include <stdbool.h>
+#ifndef _Bool
+// dkim.h is C and uses _Bool: g++'s stdbool.h maps it to bool in C++, clang's only outside
+// strict ISO mode (-std=c++23), as in the fuzz preset.
+#define _Bool bool
+#endif
 #include <sys/types.h>
 //
 #include <dkim.h>

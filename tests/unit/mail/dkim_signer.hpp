@@ -8,11 +8,14 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <stdbool.h>
+#ifndef _Bool
+// dkim.h is C and uses _Bool: g++'s stdbool.h maps it to bool in C++, clang's only outside
+// strict ISO mode (-std=c++23), as in the fuzz preset.
+#define _Bool bool
+#endif
 #include <sys/types.h>
 //
 #include <dkim.h>
-#include <gtest/gtest.h>
-#include <sys/types.h>
 
 #include <memory>
 #include <string>

@@ -165,8 +165,8 @@ TEST(Dkim, GarbageNeverCrashes) {
       "\r\n\r\n",
       "DKIM-Signature:\r\n\r\n",
       "DKIM-Signature: v=1; a=rsa-sha256; d=; s=; b=; bh=\r\n\r\nbody\r\n",
-      "DKIM-Signature: v=1; a=rsa-sha256; c=relaxed; d=reporter.example; s=s1; h=from; "
-      "bh=AAAA; b=AAAA\r\nFrom: x\r\n\r\nbody",
+      ("DKIM-Signature: v=1; a=rsa-sha256; c=relaxed; d=reporter.example; s=s1; h=from; "
+       "bh=AAAA; b=AAAA\r\nFrom: x\r\n\r\nbody"),
       "DKIM-Signature: \x01\x02\xff\r\n continued\r\nno colon line\r\n\r\n",
       "dkim-signature : v=1; l=99999999999999999999; d=reporter.example; s=s1\r\n\r\n",
   };
