@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 build_packages=(cmake ninja-build g++ pkg-config libidn2-dev libfmt-dev nlohmann-json3-dev
-                libsimdjson-dev libgmime-3.0-dev zlib1g-dev
+                libsimdjson-dev libgmime-3.0-dev libopendkim-dev zlib1g-dev
                 libcli11-dev libboost-dev libunbound-dev libevent-dev nettle-dev
                 libcurl4-openssl-dev libssl-dev dns-root-data)
 # The test world (tests/world/world.sh) needs knot, nginx and an SMTP server from Debian.

@@ -10,6 +10,7 @@
 
 #include "cli/commands.hpp"
 #include "codec/decode.hpp"
+#include "mail/dkim.hpp"
 #include "mail/extract.hpp"
 #include "report/parse.hpp"
 #include "report/render.hpp"
@@ -53,7 +54,38 @@ struct ParseArgs {
   std::vector<std::string> files;
   bool json = false;
   bool no_dkim = false;
+  std::string dkim_keys;  // --dkim-keys FILE
 };
+
+// The domains a report's DKIM signer should align with: TLS-Report-Submitter and the domain of
+// a contact-info mailbox.
+std::vector<std::string> alignment_candidates(const mail::MailReport& mail,
+                                              const report::Report& report) {
+  std::vector<std::string> out;
+  if (mail.submitter) out.push_back(*mail.submitter);
+  if (report.contact_info) {
+    const auto at = report.contact_info->rfind('@');
+    if (at != std::string::npos) out.push_back(report.contact_info->substr(at + 1));
+  }
+  return out;
+}
+
+// The seam for key lookups: `keys` is the KeyLookup to use (the --dkim-keys file today, the
+// product's DNS resolver later); without one the mail is "not-checked".
+void record_dkim(std::string_view raw_mail, const mail::KeyLookup* keys,
+                 const std::vector<std::string>& align_with, const Limits& limits,
+                 report::ReportSource& source) {
+  if (keys == nullptr) {
+    source.dkim = "not-checked";
+    source.dkim_reason = "no DNS resolver available";
+    return;
+  }
+  const mail::DkimResult r = mail::verify_dkim(raw_mail, *keys, align_with, limits);
+  source.dkim = r.result;
+  source.dkim_domain = r.domain;
+  source.dkim_reason = r.reason;
+  source.dkim_aligned = r.aligned;
+}
 
 struct Parsed {
   report::Report report;
@@ -61,7 +93,7 @@ struct Parsed {
 };
 
 Result<Parsed> parse_one(const std::string& path, const ParseArgs& args, const Limits& limits,
-                         report::ReportParser& parser) {
+                         report::ReportParser& parser, const mail::KeyLookup* keys) {
   bool over = false;
   const std::size_t max = std::max(limits.report_mail_bytes, limits.report_compressed_bytes);
   auto bytes = read_capped(path, max, over);
@@ -73,6 +105,7 @@ Result<Parsed> parse_one(const std::string& path, const ParseArgs& args, const L
   if (path != "-") out.source.name = path;
   std::string_view payload = *bytes;
   mail::MailReport mail_report;
+  bool is_mail = false;
   if (codec::sniff(payload) == codec::Encoding::plain && !looks_like_json(payload)) {
     mail::ExtractOptions options;
     options.verify_dkim = !args.no_dkim;
@@ -86,12 +119,16 @@ Result<Parsed> parse_one(const std::string& path, const ParseArgs& args, const L
     out.source.submitter = mail_report.submitter;
     out.source.dkim = mail_report.dkim;
     out.source.dkim_domain = mail_report.dkim_domain;
+    is_mail = true;
   }
   auto decoded = codec::decode_report(payload, limits);
   if (!decoded) return std::unexpected(decoded.error());
   auto parsed = parser.parse(decoded->bytes);
   if (!parsed) return std::unexpected(parsed.error());
   out.report = std::move(*parsed);
+  if (is_mail && !args.no_dkim) {
+    record_dkim(*bytes, keys, alignment_candidates(mail_report, out.report), limits, out.source);
+  }
   auto& w = out.report.warnings;
   w.insert(w.begin(), decoded->warnings.begin(), decoded->warnings.end());
   w.insert(w.begin(), mail_report.warnings.begin(), mail_report.warnings.end());
@@ -113,13 +150,33 @@ void add_report_command(CLI::App& app, int& status) {
   parse->add_flag("--json", args->json,
                   "Print the normalised JSON form, one object per line (JSON Lines)");
   parse->add_flag("--no-dkim", args->no_dkim, "Do not verify DKIM signatures of report mail");
+  parse
+      ->add_option("--dkim-keys", args->dkim_keys,
+                   "DKIM public keys for report mail, one a line: "
+                   "'selector._domainkey.domain TXT-text' (offline use and tests)")
+      ->excludes("--no-dkim");
   parse->callback([args, &status] {
     const Limits limits;
     report::ReportParser parser(limits);
+    std::optional<mail::MapKeyLookup> keys;
+    if (!args->dkim_keys.empty()) {
+      bool over = false;
+      auto text = read_capped(args->dkim_keys, limits.report_mail_bytes, over);
+      if (text && over) text = fail("key file too large");
+      auto parsed_keys = text ? mail::parse_key_file(*text)
+                              : Result<mail::MapKeyLookup>(std::unexpected(text.error()));
+      if (!parsed_keys) {
+        std::cerr << "webshield: " << args->dkim_keys << ": " << parsed_keys.error().describe()
+                  << '\n';
+        status = 2;
+        return;
+      }
+      keys = std::move(*parsed_keys);
+    }
     status = 0;
     bool first = true;
     for (const std::string& path : args->files) {
-      auto parsed = parse_one(path, *args, limits, parser);
+      auto parsed = parse_one(path, *args, limits, parser, keys ? &*keys : nullptr);
       if (!parsed) {
         std::cerr << "webshield: " << (path == "-" ? "(stdin)" : path)
                   << ": refused: " << parsed.error().describe() << '\n';

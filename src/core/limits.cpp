@@ -27,6 +27,8 @@ std::vector<LimitInfo> describe(const Limits& l) {
       {"report_zip_members", l.report_zip_members, "members",
        "zip members looked at for the report"},
       {"report_mail_parts", l.report_mail_parts, "parts", "MIME parts read in one report mail"},
+      {"dkim_signatures", l.dkim_signatures, "signatures",
+       "DKIM-Signature fields verified in one report mail; more refuses it"},
   };
 }
 

@@ -49,6 +49,9 @@ struct Limits {
   std::size_t report_zip_members = 16;
   // MIME parts looked at in one report mail.
   std::size_t report_mail_parts = 64;
+  // DKIM-Signature header fields in one report mail: each costs a key lookup and an RSA or
+  // Ed25519 verification; a real report carries one or two. More refuses the mail (permerror).
+  std::size_t dkim_signatures = 8;
 };
 
 // One limit as shown to people: its name, value and unit, and why it exists.

@@ -16,8 +16,8 @@
 namespace webshield::mail {
 
 struct ExtractOptions {
-  // DKIM is verified elsewhere (not built yet on this branch): when true the result says
-  // "not-checked"; when false "skipped".
+  // DKIM is verified on the raw message by verify_dkim (mail/dkim.hpp), which the caller runs:
+  // here the result only starts as "not-checked" when true, "skipped" when false.
   bool verify_dkim = true;
 };
 

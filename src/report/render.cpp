@@ -57,6 +57,8 @@ nlohmann::json to_json(const Report& r, const std::optional<ReportSource>& sourc
     put(s, "submitter", source->submitter);
     put(s, "dkim", source->dkim);
     put(s, "dkim_domain", source->dkim_domain);
+    put(s, "dkim_reason", source->dkim_reason);
+    if (source->dkim_aligned) s["dkim_aligned"] = *source->dkim_aligned;
     out["source"] = std::move(s);
   }
   out["sha256"] = r.canonical_sha256;
@@ -75,6 +77,8 @@ void print_summary(std::ostream& out, const Report& r, const std::optional<Repor
     if (source->dkim) {
       out << ", DKIM " << *source->dkim;
       if (source->dkim_domain) out << " (d=" << *source->dkim_domain << ")";
+      if (source->dkim_aligned && *source->dkim_aligned) out << ", aligned";
+      if (source->dkim_reason && source->dkim != "pass") out << ": " << *source->dkim_reason;
     }
     out << '\n';
   }

@@ -17,8 +17,10 @@ struct ReportSource {
   std::optional<std::string> name;           // file name or attachment name
   std::optional<std::string> report_domain;  // TLS-Report-Domain
   std::optional<std::string> submitter;      // TLS-Report-Submitter
-  std::optional<std::string> dkim;           // pass, fail, none, not-checked…
+  std::optional<std::string> dkim;           // pass, fail, none, policy, not-checked…
   std::optional<std::string> dkim_domain;
+  std::optional<std::string> dkim_reason;  // why, in words
+  std::optional<bool> dkim_aligned;        // d= aligns with the submitter or contact-info
 };
 
 // snake_case, times in UTC with Z, absent optional fields omitted.

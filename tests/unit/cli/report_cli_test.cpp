@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "unit/cli/cli_support.hpp"
+#include "unit/mail/dkim_signer.hpp"
 
 namespace webshield {
 namespace {
@@ -105,6 +106,60 @@ TEST(ReportCli, BadUsageExits64) {
   EXPECT_EQ(webshield({"report"}).status, 64);
   EXPECT_EQ(webshield({"report", "parse"}).status, 64);
   EXPECT_EQ(webshield({"report", "parse", "--frobnicate", "x"}).status, 64);
+}
+
+// A file under the test temp dir, unique to this process (ctest runs tests in parallel).
+std::string write_temp(const std::string& name, const std::string& content) {
+  const std::string path =
+      ::testing::TempDir() + "webshield_" + std::to_string(getpid()) + "_" + name;
+  std::ofstream(path, std::ios::binary) << content;
+  return path;
+}
+
+TEST(ReportCli, DkimKeysFileVerifiesReportMail) {
+  const std::string mail = test::dkim_sign_message(test::dkim_test_report_mail());
+  ASSERT_FALSE(mail.empty());
+  const std::string keys = write_temp(
+      "keys.txt", "# test key\ns1._domainkey.reporter.example " + test::dkim_test_key().txt + "\n");
+  const std::string good = write_temp("good.eml", mail);
+  std::string changed = mail;
+  changed.replace(changed.find("This is a TLS report."), 21, "This is a TLS reporT.");
+  const std::string bad = write_temp("bad.eml", changed);
+
+  CliRun run = webshield({"report", "parse", "--json", "--dkim-keys", keys, good});
+  ASSERT_EQ(run.status, 0) << run.out;
+  auto j = nlohmann::json::parse(run.out);
+  EXPECT_EQ(j["source"]["dkim"], "pass") << run.out;
+  EXPECT_EQ(j["source"]["dkim_domain"], "reporter.example");
+  EXPECT_EQ(j["source"]["dkim_aligned"], true);
+
+  run = webshield({"report", "parse", "--json", "--dkim-keys", keys, bad});
+  ASSERT_EQ(run.status, 0) << run.out;
+  j = nlohmann::json::parse(run.out);
+  EXPECT_EQ(j["source"]["dkim"], "fail") << run.out;
+  EXPECT_EQ(j["source"]["dkim_aligned"], false);
+
+  run = webshield({"report", "parse", "--dkim-keys", keys, good});
+  EXPECT_NE(run.out.find("DKIM pass (d=reporter.example), aligned"), std::string::npos) << run.out;
+  run = webshield({"report", "parse", "--dkim-keys", keys, bad});
+  EXPECT_NE(run.out.find("DKIM fail (d=reporter.example): body hash mismatch"), std::string::npos)
+      << run.out;
+
+  run = webshield({"report", "parse", "--json", good});
+  j = nlohmann::json::parse(run.out);
+  EXPECT_EQ(j["source"]["dkim"], "not-checked");
+  EXPECT_EQ(j["source"]["dkim_reason"], "no DNS resolver available");
+
+  run = webshield({"report", "parse", "--json", "--no-dkim", good});
+  j = nlohmann::json::parse(run.out);
+  EXPECT_EQ(j["source"]["dkim"], "skipped");
+
+  EXPECT_EQ(
+      webshield({"report", "parse", "--dkim-keys", write_temp("bad-keys.txt", "nonsense\n"), good})
+          .status,
+      2);
+  for (const std::string& f : {keys, good, bad})
+    std::remove(f.c_str());
 }
 
 }  // namespace

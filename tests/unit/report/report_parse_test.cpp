@@ -241,7 +241,8 @@ TEST(ReportParse, EveryJsonFixtureParses) {
 TEST(ReportParse, NormalisedJsonShape) {
   const Result<Report> r = parse_report(fixture("mail-auth/rpt01.json"));
   ASSERT_TRUE(r);
-  const nlohmann::json j = to_json(*r, ReportSource{"mail", {}, {}, {}, "pass", "google.com"});
+  const nlohmann::json j =
+      to_json(*r, ReportSource{"mail", {}, {}, {}, "pass", "google.com", {}, true});
   EXPECT_EQ(j["date_range"]["start"], "2016-04-01T00:00:00Z");
   EXPECT_EQ(j["policies"][0]["policy_type"], "sts");
   EXPECT_EQ(j["policies"][0]["mx_hosts"][0], "*.mail.company-y.example");
@@ -252,6 +253,7 @@ TEST(ReportParse, NormalisedJsonShape) {
   EXPECT_FALSE(d[0].contains("receiving_ip")) << "absent fields are omitted";
   EXPECT_EQ(d[2]["failure_reason_code"], "X509_V_ERR_PROXY_PATH_LENGTH_EXCEEDED");
   EXPECT_EQ(j["source"]["dkim_domain"], "google.com");
+  EXPECT_EQ(j["source"]["dkim_aligned"], true);
   EXPECT_TRUE(j["warnings"].empty());
 }
 
