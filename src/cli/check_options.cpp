@@ -2,7 +2,7 @@
 
 namespace webshield::cli {
 
-void add_check_options(CLI::App& cmd, CheckArgs& args) {
+void add_dns_options(CLI::App& cmd, DnsArgs& args) {
   cmd.add_option("--resolver", args.resolver,
                  "Send every DNS query to this server (IP[:PORT]) instead of resolving from the "
                  "root");
@@ -13,13 +13,30 @@ void add_check_options(CLI::App& cmd, CheckArgs& args) {
   cmd.add_flag("--no-dnssec", args.no_dnssec,
                "Do not validate DNSSEC: every answer counts as insecure (for a forwarder that "
                "cannot be validated from the root)");
-  cmd.add_option("--ca-file", args.ca_file,
-                 "Trust only the CA certificates in this PEM file, instead of the system's")
-      ->check(CLI::ExistingFile);
   cmd.add_option("--timeout", args.timeout,
                  "Seconds to wait for each DNS answer, HTTPS request or SMTP dialogue")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
+}
+
+Result<std::unique_ptr<dns::UnboundResolver>> make_resolver(asio::io_context& io,
+                                                            const DnsArgs& args) {
+  if (args.no_dnssec && !args.trust_anchors.empty()) {
+    return fail("--no-dnssec and --trust-anchor exclude each other");
+  }
+  dns::ResolverOptions options;
+  if (!args.resolver.empty()) options.forwarder = args.resolver;
+  options.trust_anchor_files = args.trust_anchors;
+  options.validate = !args.no_dnssec;
+  options.timeout = std::chrono::milliseconds(static_cast<long>(args.timeout * 1000));
+  return dns::UnboundResolver::create(io, options);
+}
+
+void add_check_options(CLI::App& cmd, CheckArgs& args) {
+  add_dns_options(cmd, args.dns);
+  cmd.add_option("--ca-file", args.ca_file,
+                 "Trust only the CA certificates in this PEM file, instead of the system's")
+      ->check(CLI::ExistingFile);
   cmd.add_flag("--no-smtp", args.no_smtp, "Do not connect to port 25 of the MX hosts");
   cmd.add_option("--https-port", args.https_port, "Port of the HTTPS probes")
       ->capture_default_str();
@@ -30,15 +47,7 @@ Result<std::unique_ptr<CheckEngine>> CheckEngine::create(asio::io_context& io,
                                                          const CheckArgs& args,
                                                          check::Parts parts) {
   auto engine = std::make_unique<CheckEngine>();
-  dns::ResolverOptions dns_options;
-  if (!args.resolver.empty()) dns_options.forwarder = args.resolver;
-  dns_options.trust_anchor_files = args.trust_anchors;
-  dns_options.validate = !args.no_dnssec;
-  if (args.no_dnssec && !args.trust_anchors.empty()) {
-    return fail("--no-dnssec and --trust-anchor exclude each other");
-  }
-  dns_options.timeout = std::chrono::milliseconds(static_cast<long>(args.timeout * 1000));
-  auto resolver = dns::UnboundResolver::create(io, dns_options);
+  auto resolver = make_resolver(io, args.dns);
   if (!resolver) return std::unexpected(resolver.error());
   engine->resolver = std::move(*resolver);
   const std::optional<std::string> ca_file =
@@ -46,10 +55,11 @@ Result<std::unique_ptr<CheckEngine>> CheckEngine::create(asio::io_context& io,
   engine->https = std::make_unique<net::CurlHttpsClient>(ca_file);
   engine->smtp = std::make_unique<net::AsioSmtpProber>(ca_file);
   if (args.no_smtp) parts.smtp = false;
-  engine->options = {.parts = parts,
-                     .https_port = args.https_port,
-                     .smtp_port = args.smtp_port,
-                     .timeout = dns_options.timeout};
+  engine->options = {
+      .parts = parts,
+      .https_port = args.https_port,
+      .smtp_port = args.smtp_port,
+      .timeout = std::chrono::milliseconds(static_cast<long>(args.dns.timeout * 1000))};
   return engine;
 }
 

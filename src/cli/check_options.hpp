@@ -12,13 +12,22 @@
 
 namespace webshield::cli {
 
-struct CheckArgs {
-  bool no_smtp = false;
-  bool no_dnssec = false;
+// How DNS is asked: `check`, `scan` and the DKIM key lookups of `report parse`.
+struct DnsArgs {
   std::string resolver;
   std::vector<std::string> trust_anchors;
-  std::string ca_file;
+  bool no_dnssec = false;
   double timeout = 10;
+};
+
+void add_dns_options(CLI::App& cmd, DnsArgs& args);
+Result<std::unique_ptr<dns::UnboundResolver>> make_resolver(asio::io_context& io,
+                                                            const DnsArgs& args);
+
+struct CheckArgs {
+  DnsArgs dns;
+  bool no_smtp = false;
+  std::string ca_file;
   std::uint16_t https_port = 443;
   std::uint16_t smtp_port = 25;
 };

@@ -8,10 +8,13 @@
 #include <fstream>
 #include <iostream>
 
+#include "cli/check_options.hpp"
 #include "cli/commands.hpp"
 #include "codec/decode.hpp"
+#include "dns/rdata.hpp"
 #include "mail/dkim.hpp"
 #include "mail/extract.hpp"
+#include "records/txt_select.hpp"
 #include "report/parse.hpp"
 #include "report/render.hpp"
 
@@ -55,6 +58,7 @@ struct ParseArgs {
   bool json = false;
   bool no_dkim = false;
   std::string dkim_keys;  // --dkim-keys FILE
+  DnsArgs dns;            // otherwise keys come from DNS
 };
 
 // The domains a report's DKIM signer should align with: TLS-Report-Submitter and the domain of
@@ -70,17 +74,38 @@ std::vector<std::string> alignment_candidates(const mail::MailReport& mail,
   return out;
 }
 
-// The seam for key lookups: `keys` is the KeyLookup to use (the --dkim-keys file today, the
-// product's DNS resolver later); without one the mail is "not-checked".
-void record_dkim(std::string_view raw_mail, const mail::KeyLookup* keys,
+// DKIM keys from DNS (`<selector>._domainkey.<domain>` TXT) through our resolver, one blocking
+// lookup at a time on a private event loop: `report parse` reads one mail after another.
+class ResolverKeyLookup final : public mail::KeyLookup {
+ public:
+  ResolverKeyLookup(asio::io_context& io, dns::Resolver& resolver) : io_(io), resolver_(resolver) {}
+
+  Result<std::string> key_record(std::string_view selector,
+                                 std::string_view domain) const override {
+    const std::string name = fmt::format("{}._domainkey.{}", selector, domain);
+    dns::Answer answer;
+    resolver_.resolve(name, dns::kTxt, [&answer](dns::Answer a) { answer = std::move(a); });
+    io_.restart();
+    io_.run();
+    if (answer.failed()) {
+      return fail(fmt::format("{}: {}", dns::to_string(answer.status), answer.why), name);
+    }
+    for (const std::string& rdata : answer.rdata) {
+      if (auto strings = dns::decode_txt(rdata)) return records::join_character_strings(*strings);
+    }
+    return std::string();  // no key record: the verifier says permerror
+  }
+
+ private:
+  asio::io_context& io_;
+  dns::Resolver& resolver_;
+};
+
+// `keys` is the --dkim-keys file or DNS through our resolver.
+void record_dkim(std::string_view raw_mail, const mail::KeyLookup& keys,
                  const std::vector<std::string>& align_with, const Limits& limits,
                  report::ReportSource& source) {
-  if (keys == nullptr) {
-    source.dkim = "not-checked";
-    source.dkim_reason = "no DNS resolver available";
-    return;
-  }
-  const mail::DkimResult r = mail::verify_dkim(raw_mail, *keys, align_with, limits);
+  const mail::DkimResult r = mail::verify_dkim(raw_mail, keys, align_with, limits);
   source.dkim = r.result;
   source.dkim_domain = r.domain;
   source.dkim_reason = r.reason;
@@ -127,7 +152,7 @@ Result<Parsed> parse_one(const std::string& path, const ParseArgs& args, const L
   if (!parsed) return std::unexpected(parsed.error());
   out.report = std::move(*parsed);
   if (is_mail && !args.no_dkim) {
-    record_dkim(*bytes, keys, alignment_candidates(mail_report, out.report), limits, out.source);
+    record_dkim(*bytes, *keys, alignment_candidates(mail_report, out.report), limits, out.source);
   }
   auto& w = out.report.warnings;
   w.insert(w.begin(), decoded->warnings.begin(), decoded->warnings.end());
@@ -155,10 +180,24 @@ void add_report_command(CLI::App& app, int& status) {
                    "DKIM public keys for report mail, one a line: "
                    "'selector._domainkey.domain TXT-text' (offline use and tests)")
       ->excludes("--no-dkim");
+  add_dns_options(*parse, args->dns);
   parse->callback([args, &status] {
     const Limits limits;
     report::ReportParser parser(limits);
     std::optional<mail::MapKeyLookup> keys;
+    asio::io_context io;
+    std::unique_ptr<dns::UnboundResolver> resolver;
+    std::optional<ResolverKeyLookup> dns_keys;
+    if (args->dkim_keys.empty() && !args->no_dkim) {
+      auto made = make_resolver(io, args->dns);
+      if (!made) {
+        std::cerr << "webshield: " << made.error().describe() << '\n';
+        status = kExitUsage;
+        return;
+      }
+      resolver = std::move(*made);
+      dns_keys.emplace(io, *resolver);
+    }
     if (!args->dkim_keys.empty()) {
       bool over = false;
       auto text = read_capped(args->dkim_keys, limits.report_mail_bytes, over);
@@ -176,7 +215,10 @@ void add_report_command(CLI::App& app, int& status) {
     status = 0;
     bool first = true;
     for (const std::string& path : args->files) {
-      auto parsed = parse_one(path, *args, limits, parser, keys ? &*keys : nullptr);
+      const mail::KeyLookup* lookup = keys       ? static_cast<const mail::KeyLookup*>(&*keys)
+                                      : dns_keys ? &*dns_keys
+                                                 : nullptr;
+      auto parsed = parse_one(path, *args, limits, parser, lookup);
       if (!parsed) {
         std::cerr << "webshield: " << (path == "-" ? "(stdin)" : path)
                   << ": refused: " << parsed.error().describe() << '\n';
