@@ -11,6 +11,7 @@ Every scenario is declared once, below, with the codes from /work/shared/CHECKS.
 checker must report for it ("must") and codes that follow from the same fault and are acceptable
 too ("may").  Uses only the Python standard library and the openssl command line tool.
 """
+import base64
 import datetime
 import hashlib
 import json
@@ -660,6 +661,21 @@ def sh(*args, **kw):
     subprocess.run(args, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, **kw)
 
 
+DKIM_SELECTOR = "s1"
+DKIM_DOMAIN = "reporter.plain.test"  # signs report mail; its key is published below
+
+
+def make_dkim_key(out):
+    """An RSA key for signing test report mail, its public half published as a DKIM key record."""
+    key = os.path.join(out, "dkim.key")
+    sh("openssl", "genrsa", "-out", key, "2048")
+    der = subprocess.run(["openssl", "rsa", "-in", key, "-pubout", "-outform", "DER"],
+                         check=True, capture_output=True).stdout
+    txt("%s._domainkey.%s" % (DKIM_SELECTOR, DKIM_DOMAIN),
+        "v=DKIM1; k=rsa; p=" + base64.b64encode(der).decode())
+    return key
+
+
 def make_certs(out):
     ca = os.path.join(out, "ca")
     os.makedirs(os.path.join(ca, "newcerts"), exist_ok=True)
@@ -880,6 +896,7 @@ def main():
         "TLSA_CA_CERT": cert_sha256(os.path.join(out, "ca.pem")),
     }
     subst["TLSA_SHORT"] = subst["TLSA_OTHER"][:40]
+    dkim_key = make_dkim_key(out)
     write_zones(out, subst)
     write_knot(out, dns_port)
     write_nginx(out, https_port)
@@ -899,6 +916,9 @@ def main():
         "WORLD_SCENARIOS": os.path.join(out, "scenarios.json"),
         "WORLD_UNBOUND_CONF": os.path.join(out, "unbound.conf"),
         "WORLD_TLSA_GOOD": subst["TLSA_GOOD"],
+        "WORLD_DKIM_KEY": dkim_key,
+        "WORLD_DKIM_SELECTOR": DKIM_SELECTOR,
+        "WORLD_DKIM_DOMAIN": DKIM_DOMAIN,
     }
     for name, (addr, _b, _k) in SMTP_SERVERS.items():
         env["WORLD_SMTP_" + name.upper()] = addr

@@ -10,7 +10,7 @@
 #                     ports from there upward, so several worlds (different DIRs) can run at once.
 #
 # `start` installs missing packages (knot, knot-dnsutils, nginx-light, openssl, python3,
-# python3-aiosmtpd), then runs gen.py, which writes into DIR: a test CA (ca.pem) and certificates
+# python3-aiosmtpd, python3-dkim for the DKIM test), then runs gen.py, which writes into DIR: a test CA (ca.pem) and certificates
 # (good, expired, wrong name, self-signed), zone files, knot.conf, nginx.conf, MTA-STS policy files,
 # scenarios.json (expected finding codes per domain, see SCENARIOS.md), world.env and world.json.
 # It then starts, each writing DIR/<name>.pid:
@@ -27,7 +27,7 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 PY=/usr/bin/python3   # Debian's python (python3-aiosmtpd), not whatever python3 is first in PATH
-PACKAGES="knot knot-dnsutils nginx-light openssl python3 python3-aiosmtpd"
+PACKAGES="knot knot-dnsutils nginx-light openssl python3 python3-aiosmtpd python3-dkim"
 LOCK=/tmp/webshield-world.lock   # serialises port choice + server start between concurrent worlds
 
 STARTING=0   # set while `start` runs: a failure then stops what was already started
