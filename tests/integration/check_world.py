@@ -13,10 +13,8 @@ import pathlib
 import re
 import subprocess
 import sys
-import tempfile
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-WORLD = ROOT / "tests" / "world" / "world.sh"
+from world import ROOT, running_world
 
 
 def implemented_codes():
@@ -26,32 +24,18 @@ def implemented_codes():
     return codes
 
 
-def read_env(path):
-    env = {}
-    for line in path.read_text().splitlines():
-        key, _, value = line.partition("=")
-        env[key] = value.strip("'")
-    return env
-
-
 def main():
     binary = sys.argv[1]
     implemented = implemented_codes()
-    with tempfile.TemporaryDirectory(prefix="webshield-world-") as tmp:
-        world = pathlib.Path(tmp) / "world"
-        subprocess.run([str(WORLD), "start", str(world)], check=True, stdout=subprocess.DEVNULL)
-        try:
-            env = read_env(world / "world.env")
-            scenarios = json.loads((world / "scenarios.json").read_text())
-            run = subprocess.run(
-                [binary, "check", "--json", "--timeout", "5",
-                 "--resolver", env["WORLD_DNS"], "--trust-anchor", env["WORLD_TRUST_ANCHOR"],
-                 "--ca-file", env["WORLD_CA"],
-                 "--https-port", env["WORLD_HTTPS_PORT"], "--smtp-port", env["WORLD_SMTP_PORT"]]
-                + [s["domain"] for s in scenarios],
-                capture_output=True, text=True, timeout=300)
-        finally:
-            subprocess.run([str(WORLD), "stop", str(world)], check=True, stdout=subprocess.DEVNULL)
+    with running_world("webshield-world-") as (_, env):
+        scenarios = json.loads(pathlib.Path(env["WORLD_SCENARIOS"]).read_text())
+        run = subprocess.run(
+            [binary, "check", "--json", "--timeout", "5",
+             "--resolver", env["WORLD_DNS"], "--trust-anchor", env["WORLD_TRUST_ANCHOR"],
+             "--ca-file", env["WORLD_CA"],
+             "--https-port", env["WORLD_HTTPS_PORT"], "--smtp-port", env["WORLD_SMTP_PORT"]]
+            + [s["domain"] for s in scenarios],
+            capture_output=True, text=True, timeout=300)
 
     if run.stderr:
         print(run.stderr, file=sys.stderr)

@@ -11,16 +11,14 @@ import json
 import pathlib
 import subprocess
 import sys
-import tempfile
 from email.mime.application import MIMEApplication
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from email.policy import SMTP
 
 import dkim
+from world import ROOT, running_world
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-WORLD = ROOT / "tests" / "world" / "world.sh"
 REPORT = ROOT / "tests" / "fixtures" / "reports" / "mail-auth" / "rpt01.json"
 failures, passed = [], []
 
@@ -55,35 +53,27 @@ def sign(message, key, domain, selector, length=False):
 
 def main():
     binary = sys.argv[1]
-    with tempfile.TemporaryDirectory(prefix="webshield-dkim-") as tmp:
-        tmp = pathlib.Path(tmp)
-        world = tmp / "world"
-        subprocess.run([str(WORLD), "start", str(world)], check=True, stdout=subprocess.DEVNULL)
-        try:
-            env = {k: v.strip("'") for k, _, v in
-                   (l.partition("=") for l in (world / "world.env").read_text().splitlines())}
-            key = pathlib.Path(env["WORLD_DKIM_KEY"]).read_bytes()
-            domain, selector = env["WORLD_DKIM_DOMAIN"], env["WORLD_DKIM_SELECTOR"]
-            mail = report_mail(domain)
-            cases = {
-                "signed": sign(mail, key, domain, selector),
-                "changed": sign(mail, key, domain, selector).replace(b"aggregate", b"aggravate"),
-                "length": sign(mail, key, domain, selector, length=True) + b"appended\r\n",
-                "unsigned": mail,
-                "no-key": sign(mail, key, domain, "nokey"),
-            }
-            results = {}
-            for name, data in cases.items():
-                path = tmp / (name + ".eml")
-                path.write_bytes(data)
-                run = subprocess.run([binary, "report", "parse", "--json", "--resolver",
-                                      env["WORLD_DNS"], "--trust-anchor",
-                                      env["WORLD_TRUST_ANCHOR"], "--timeout", "5", str(path)],
-                                     capture_output=True, text=True, timeout=60)
-                results[name] = json.loads(run.stdout)["source"] if run.stdout else {}
-                print(name, results[name].get("dkim"), results[name].get("dkim_reason", ""))
-        finally:
-            subprocess.run([str(WORLD), "stop", str(world)], check=True, stdout=subprocess.DEVNULL)
+    with running_world("webshield-dkim-") as (tmp, env):
+        key = pathlib.Path(env["WORLD_DKIM_KEY"]).read_bytes()
+        domain, selector = env["WORLD_DKIM_DOMAIN"], env["WORLD_DKIM_SELECTOR"]
+        mail = report_mail(domain)
+        cases = {
+            "signed": sign(mail, key, domain, selector),
+            "changed": sign(mail, key, domain, selector).replace(b"aggregate", b"aggravate"),
+            "length": sign(mail, key, domain, selector, length=True) + b"appended\r\n",
+            "unsigned": mail,
+            "no-key": sign(mail, key, domain, "nokey"),
+        }
+        results = {}
+        for name, data in cases.items():
+            path = tmp / (name + ".eml")
+            path.write_bytes(data)
+            run = subprocess.run([binary, "report", "parse", "--json", "--resolver",
+                                  env["WORLD_DNS"], "--trust-anchor", env["WORLD_TRUST_ANCHOR"],
+                                  "--timeout", "5", str(path)],
+                                 capture_output=True, text=True, timeout=60)
+            results[name] = json.loads(run.stdout)["source"] if run.stdout else {}
+            print(name, results[name].get("dkim"), results[name].get("dkim_reason", ""))
 
     s = results["signed"]
     expect(s.get("dkim") == "pass" and s.get("dkim_domain") == domain and s.get("dkim_aligned"),
