@@ -1,0 +1,133 @@
+// Where reports are kept: one interface, two implementations (SQLite, the embedded default,
+// and PostgreSQL for several servers sharing the work), chosen by URL. Every write of outside
+// data goes through prepared statements; a report is stored once, by its identity plus the
+// hash of its JSON (REPORTS.md), enforced by a unique constraint, never read-then-write.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.hpp"
+#include "core/time.hpp"
+#include "report/render.hpp"
+#include "report/report.hpp"
+
+namespace webshield::store {
+
+using Id = std::int64_t;
+
+// A parsed report with the bytes as they arrived (the mail message, the gzip or the JSON),
+// where it came from (transport, file or attachment name, DKIM verdict) and when.
+struct NewReport {
+  report::Report report;
+  std::string raw;
+  report::ReportSource source;
+  // A description of where the bytes were read: a path, "maildir:/var/mail/x/new/123",
+  // "imaps://host/INBOX;UIDVALIDITY=5;UID=42", a client address for HTTPS.
+  std::string origin;
+  UnixSeconds received_at = 0;
+};
+
+enum class Outcome { stored, duplicate };
+
+struct Added {
+  Outcome outcome = Outcome::stored;
+  Id id = 0;  // the report's id, the earlier one for a duplicate
+};
+
+// What parsing refused, kept with its raw bytes so that nothing is lost.
+struct NewQuarantined {
+  std::string raw;
+  std::string transport;  // "file", "mail", "https"
+  std::string origin;
+  std::string reason;  // the parser's message, with where
+  UnixSeconds received_at = 0;
+};
+
+struct Quarantined {
+  Id id = 0;
+  std::string transport;
+  std::string origin;
+  std::string reason;
+  UnixSeconds received_at = 0;
+  std::uint64_t size = 0;
+  std::optional<std::string> raw;  // only when asked for
+};
+
+struct StoredReport {
+  Id id = 0;
+  report::Report report;
+  report::ReportSource source;
+  std::string origin;
+  UnixSeconds received_at = 0;
+  std::optional<std::string> raw;  // only when asked for
+};
+
+// Which reports a listing or a summary looks at. A report belongs to a day by the start of
+// its date range; `policy_domain` selects policies, not whole reports.
+struct Selection {
+  std::optional<std::string> policy_domain;
+  std::optional<UnixSeconds> since;  // date-range start >= since
+  std::optional<UnixSeconds> until;  // date-range start < until
+};
+
+struct ListOptions {
+  Selection selection;
+  std::size_t limit = 100;
+  std::optional<Id> before;  // paging: only ids below this, newest first
+};
+
+// One line of a breakdown: sessions of `policy_domain` grouped by `key` (a day
+// "2026-11-29", a result type, an organisation, an MX host name or a sending IP).
+// For breakdowns of failures (type, mx, ip) `successful` is 0.
+struct Row {
+  std::string policy_domain;
+  std::string key;
+  std::uint64_t successful = 0;
+  std::uint64_t failed = 0;
+};
+
+struct Summary {
+  std::uint64_t reports = 0;
+  std::uint64_t successful_sessions = 0;
+  std::uint64_t failed_sessions = 0;
+  std::vector<Row> by_day;
+  std::vector<Row> by_type;
+  std::vector<Row> by_sender;  // reporting organisation
+  std::vector<Row> by_mx;      // receiving MX host name
+  std::vector<Row> by_ip;      // sending MTA IP
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Stores a batch in one transaction (one commit, one fsync, however many reports): each
+  // is stored or found to be a duplicate. Either all of the batch is durable when this
+  // returns a value, or none of it is.
+  virtual Result<std::vector<Added>> add(std::span<const NewReport> reports) = 0;
+  virtual Result<Id> quarantine(const NewQuarantined& item) = 0;
+
+  virtual Result<std::vector<StoredReport>> reports(const ListOptions& options) = 0;
+  virtual Result<std::optional<StoredReport>> report(Id id, bool with_raw) = 0;
+  virtual Result<Summary> summary(const Selection& selection) = 0;
+
+  virtual Result<std::vector<Quarantined>> quarantined(std::size_t limit) = 0;
+  virtual Result<std::optional<Quarantined>> quarantined_item(Id id) = 0;  // with raw
+  // Drops an item from the quarantine once a retry stored it.
+  virtual Result<void> release(Id id) = 0;
+};
+
+// "sqlite:PATH" (or a bare path) or "postgresql://…" / "postgres://…". Applies pending
+// migrations and refuses a database whose schema is newer than this program knows.
+Result<std::unique_ptr<Store>> open(std::string_view url);
+
+// sqlite:$XDG_DATA_HOME/webshield/webshield.db (~/.local/share when unset).
+std::string default_url();
+
+}  // namespace webshield::store
