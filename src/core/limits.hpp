@@ -52,6 +52,14 @@ struct Limits {
   // DKIM-Signature header fields in one report mail: each costs a key lookup and an RSA or
   // Ed25519 verification; a real report carries one or two. More refuses the mail (permerror).
   std::size_t dkim_signatures = 8;
+
+  // Ingestion (`webshield ingest`). A Maildir file name: NAME_MAX on Linux file systems.
+  std::size_t maildir_name_bytes = 255;
+  // The untagged response lines of one IMAP command WebShield reads itself (SEARCH, SELECT,
+  // CAPABILITY): a SEARCH of 100 000 UIDs takes about 1 MiB.
+  std::size_t imap_response_bytes = 4 * 1024 * 1024;
+  // UIDs taken from one IMAP SEARCH; the lowest are ingested, the rest on the next run or poll.
+  std::size_t imap_search_uids = 100'000;
 };
 
 // One limit as shown to people: its name, value and unit, and why it exists.

@@ -82,6 +82,34 @@ void write_reports(const fs::path& root) {
   }
 }
 
+// Ingestion: mbox files made of the fixture mails (quoted and not), Maildir names as Dovecot and
+// others write them, and IMAP responses as Dovecot sends them.
+void write_ingest(const fs::path& root) {
+  using namespace std::string_view_literals;
+  fs::create_directories(root / "mbox_split");
+  int n = 0;
+  std::string all;
+  for (const auto& entry : fs::recursive_directory_iterator(WEBSHIELD_FIXTURES)) {
+    if (entry.path().extension() != ".eml") continue;
+    std::ifstream in(entry.path(), std::ios::binary);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::string one = "From tlsrpt@example.net Mon Jan  1 00:00:00 2024\n" + text + "\n";
+    write(root / "mbox_split", one.substr(0, 4096), n);
+    all += one;
+  }
+  write(root / "mbox_split", all.substr(0, 4096), n);
+  write_texts(root / "mbox_split",
+              {"From a\nA: 1\n\n>From me\n>>From you\n\nFrom b\r\nB: 2\r\n\r\nx\r\n"sv,
+               "From a\n\nFrom b\nFrom c\n\n\nFrom d"sv, "not an mbox\nFrom a\n"sv});
+  write_texts(root / "maildir_name",
+              {"1733000000.M1P2.host,S=4403,W=4500:2,RS"sv, "1733000000.M1P2.host"sv,
+               "1.2.host:2,"sv, "1.2.host:1,xyz"sv, ".hidden"sv, "a:2,DFa"sv});
+  write_texts(root / "imap_response",
+              {"* SEARCH 7 3 12 3\r\n"sv, "* SEARCH\r\n"sv,
+               "* FLAGS (\\Seen)\r\n* OK [UIDVALIDITY 1733000000] UIDs valid\r\n"sv,
+               "* CAPABILITY IMAP4rev1 UIDPLUS MOVE IDLE\r\n"sv, "* SEARCH 4294967296\r\n"sv});
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -111,5 +139,6 @@ int main(int argc, char** argv) {
       {"220 mx.example.com ESMTP\n"sv, "250-mx.example.com\n250-SIZE 1000\n250 STARTTLS\n"sv,
        "454 4.7.0 TLS not available\n"sv, "220-first\n220 second\n"sv});
   write_reports(root);
+  write_ingest(root);
   return 0;
 }

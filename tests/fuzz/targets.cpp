@@ -1,10 +1,14 @@
 #include "fuzz/targets.hpp"
 
+#include <algorithm>
 #include <string>
 
 #include "codec/decode.hpp"
 #include "core/domain_name.hpp"
 #include "dns/rdata.hpp"
+#include "ingest/imap_response.hpp"
+#include "ingest/maildir_name.hpp"
+#include "ingest/mbox.hpp"
 #include "mail/extract.hpp"
 #include "net/smtp_reply.hpp"
 #include "records/mailbox.hpp"
@@ -269,13 +273,87 @@ std::string mail_extract(std::string_view input) {
   return props.result();
 }
 
+std::string mbox_split(std::string_view input) {
+  Properties props;
+  Limits limits;
+  limits.report_mail_bytes = 512;
+  const auto whole = ingest::split_mbox(input, limits);
+  // The same bytes fed in chunks of 1 to 64 bytes (the first byte picks the size).
+  const std::size_t chunk = input.empty() ? 1 : 1 + static_cast<unsigned char>(input[0]) % 64;
+  ingest::MboxSplitter splitter(limits);
+  std::vector<ingest::MboxMessage> parts;
+  Result<void> ok;
+  for (std::size_t at = 0; at < input.size() && ok; at += chunk)
+    ok = splitter.feed(input.substr(at, chunk), parts);
+  if (ok) ok = splitter.finish(parts);
+  props.require(whole.has_value() == ok.has_value(), "chunked and whole agree on refusal");
+  if (!whole) {
+    props.require(!whole.error().message.empty() && !whole.error().where.empty(),
+                  "a refusal says why and where");
+    return props.result();
+  }
+  props.require(parts.size() == whole->size(), "chunked and whole give as many messages");
+  for (std::size_t i = 0; i < whole->size() && i < parts.size(); ++i) {
+    const ingest::MboxMessage& m = (*whole)[i];
+    props.require(m.raw == parts[i].raw && m.offset == parts[i].offset,
+                  "chunked and whole give the same messages");
+    props.require(m.raw.size() <= limits.report_mail_bytes, "messages are bounded");
+    props.require(!m.over_limit || m.raw.empty(), "an over-limit message keeps no bytes");
+    props.require(m.offset < input.size() && input.substr(m.offset).starts_with("From "),
+                  "a message starts at a From line");
+    props.require(m.number == i + 1, "messages are numbered in order");
+  }
+  return props.result();
+}
+
+std::string maildir_name(std::string_view input) {
+  Properties props;
+  Limits limits;
+  const auto name = ingest::parse_maildir_name(input, limits);
+  if (!name) {
+    props.require(!name.error().message.empty(), "a refusal says why");
+    return props.result();
+  }
+  props.require(input.size() <= limits.maildir_name_bytes, "names are bounded");
+  const std::string seen = ingest::with_flag(input, 'S');
+  Limits roomy;
+  roomy.maildir_name_bytes = limits.maildir_name_bytes + 4;
+  const auto again = ingest::parse_maildir_name(seen, roomy);
+  props.require(again && again->seen(), "the name with S parses and is seen");
+  props.require(again && again->unique == name->unique, "the unique part is kept");
+  props.require(ingest::with_flag(seen, 'S') == seen, "adding S twice changes nothing");
+  return props.result();
+}
+
+std::string imap_response(std::string_view input) {
+  Properties props;
+  Limits limits;
+  limits.imap_search_uids = 16;
+  limits.imap_response_bytes = 2048;
+  if (const auto s = ingest::parse_search(input, limits)) {
+    props.require(s->uids.size() <= limits.imap_search_uids, "UIDs are bounded");
+    props.require(
+        std::ranges::is_sorted(s->uids) && std::ranges::adjacent_find(s->uids) == s->uids.end(),
+        "UIDs ascend without repeats");
+    props.require(std::ranges::find(s->uids, 0u) == s->uids.end(), "no UID is zero");
+  } else {
+    props.require(!s.error().message.empty(), "a refusal says why");
+  }
+  if (const auto v = ingest::parse_uidvalidity(input, limits)) {
+    props.require(*v != 0, "UIDVALIDITY is not zero");
+  }
+  (void)ingest::parse_capabilities(input, limits);
+  return props.result();
+}
+
 std::span<const Target> targets() {
   static constexpr Target kTargets[] = {
       {"tlsrpt_record", tlsrpt_record}, {"sts_record", sts_record},
       {"sts_policy", sts_policy},       {"txt_and_uris", txt_and_uris},
       {"dns_rdata", dns_rdata},         {"smtp_reply", smtp_reply},
       {"report_json", report_json},     {"report_decode", report_decode},
-      {"mail_extract", mail_extract},
+      {"mail_extract", mail_extract},   {"mbox_split", mbox_split},
+      {"maildir_name", maildir_name},   {"imap_response", imap_response},
   };
   return kTargets;
 }

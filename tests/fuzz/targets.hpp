@@ -34,6 +34,12 @@ std::string report_json(std::string_view input);
 std::string report_decode(std::string_view input);
 // MIME extraction of the report part from a report mail (GMime).
 std::string mail_extract(std::string_view input);
+// mbox splitting: fed whole and in chunks the same; messages bounded; offsets in range.
+std::string mbox_split(std::string_view input);
+// Maildir file names; adding the seen flag gives a name that parses, seen, and is stable.
+std::string maildir_name(std::string_view input);
+// IMAP SEARCH, UIDVALIDITY and CAPABILITY responses: bounded, ascending UIDs.
+std::string imap_response(std::string_view input);
 
 std::span<const Target> targets();
 

@@ -6,49 +6,20 @@ without a key is `permerror`. Signs with Debian's python3-dkim.
 
 usage: dkim_world.py WEBSHIELD_BINARY
 """
-import gzip
 import json
 import pathlib
 import subprocess
 import sys
-from email.mime.application import MIMEApplication
-from email.mime.multipart import MIMEMultipart
-from email.mime.text import MIMEText
-from email.policy import SMTP
 
-import dkim
-from world import ROOT, running_world
+from report_mail import report_mail, sign
+from world import running_world
 
-REPORT = ROOT / "tests" / "fixtures" / "reports" / "mail-auth" / "rpt01.json"
 failures, passed = [], []
 
 
 def expect(ok, what):
     print(("ok   " if ok else "FAIL ") + what)
     (passed if ok else failures).append(what)
-
-
-def report_mail(domain):
-    msg = MIMEMultipart("report", report_type="tlsrpt")
-    msg["From"] = "tlsrpt@" + domain
-    msg["To"] = "tlsrpt@good.plain.test"
-    msg["Subject"] = "Report Domain: good.plain.test Submitter: %s Report-ID: <1@%s>" % (domain,
-                                                                                       domain)
-    msg["TLS-Report-Domain"] = "good.plain.test"
-    msg["TLS-Report-Submitter"] = domain
-    msg.attach(MIMEText("This is an aggregate TLS report.\n"))
-    part = MIMEApplication(gzip.compress(REPORT.read_bytes()), "tlsrpt+gzip")
-    part.add_header("Content-Disposition", "attachment", filename="report.json.gz")
-    msg.attach(part)
-    return msg.as_bytes(policy=SMTP)
-
-
-def sign(message, key, domain, selector, length=False):
-    headers = [b"From", b"To", b"Subject", b"TLS-Report-Domain", b"TLS-Report-Submitter",
-               b"Content-Type"]
-    signature = dkim.sign(message, selector.encode(), domain.encode(), key, include_headers=headers,
-                          canonicalize=(b"relaxed", b"relaxed"), length=length)
-    return signature + message
 
 
 def main():

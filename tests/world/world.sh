@@ -6,11 +6,11 @@
 #   tests/world/world.sh status DIR   show which of them are running
 #
 # Run as root (apt-get may be needed; nginx runs its workers as root).  Optional environment:
-#   WORLD_BASE_PORT   first port tried (default 15353); DNS, HTTPS and SMTP take the first free
+#   WORLD_BASE_PORT   first port tried (default 15353); DNS, HTTPS, SMTP and IMAP take the first free
 #                     ports from there upward, so several worlds (different DIRs) can run at once.
 #
 # `start` installs missing packages (knot, knot-dnsutils, nginx-light, openssl, python3,
-# python3-aiosmtpd, python3-dkim for the DKIM test), then runs gen.py, which writes into DIR: a test CA (ca.pem) and certificates
+# python3-aiosmtpd, python3-dkim for the DKIM test, dovecot-imapd), then runs gen.py, which writes into DIR: a test CA (ca.pem) and certificates
 # (good, expired, wrong name, self-signed), zone files, knot.conf, nginx.conf, MTA-STS policy files,
 # scenarios.json (expected finding codes per domain, see SCENARIOS.md), world.env and world.json.
 # It then starts, each writing DIR/<name>.pid:
@@ -21,13 +21,16 @@
 #                127.0.0.21:$WORLD_HTTPS_PORT (TLS 1.0/1.1 only)
 #   smtp-<name>  one aiosmtpd server per behaviour on 127.0.0.1x:$WORLD_SMTP_PORT (see gen.py
 #                SMTP_SERVERS); each appends one line per connection to DIR/smtp-<name>.log
+#   dovecot      IMAP on 127.0.0.1:$WORLD_IMAP_PORT (STARTTLS) and IMAPS on :$WORLD_IMAPS_PORT, its
+#                own configuration (DIR/dovecot/dovecot.conf), user tlsrpt (password in
+#                DIR/imap-password), Maildir DIR/mail/tlsrpt/Maildir
 # and writes DIR/trust-anchor.txt (DS records: correct for signed.test, deliberately wrong for
 # bogus.test).  Nothing ever listens on 127.0.0.99.  `start` returns once every server answers.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 PY=/usr/bin/python3   # Debian's python (python3-aiosmtpd), not whatever python3 is first in PATH
-PACKAGES="knot knot-dnsutils nginx-light openssl python3 python3-aiosmtpd python3-dkim"
+PACKAGES="knot knot-dnsutils nginx-light openssl python3 python3-aiosmtpd python3-dkim dovecot-imapd"
 LOCK=/tmp/webshield-world.lock   # serialises port choice + server start between concurrent worlds
 
 STARTING=0   # set while `start` runs: a failure then stops what was already started
@@ -132,6 +135,17 @@ status_world() {
     done
 }
 
+# The IMAPS greeting, with the certificate checked against the test CA.
+imap_ok() {
+    "$PY" - "$1" "$DIR/ca.pem" <<'EOF'
+import socket, ssl, sys
+ctx = ssl.create_default_context(cafile=sys.argv[2])
+with socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=1) as raw:
+    with ctx.wrap_socket(raw, server_hostname="127.0.0.1") as s:
+        sys.exit(0 if s.recv(100).startswith(b"* OK") else 1)
+EOF
+}
+
 dig_ok() { kdig @127.0.0.1 -p "$WORLD_DNS_PORT" +timeout=1 +retry=0 "$@" | grep -q 'status: NOERROR'; }
 
 start_world() {
@@ -146,7 +160,7 @@ start_world() {
     done
     shopt -u nullglob
     # Start from a clean directory (keep nothing from a previous run).
-    rm -rf "${DIR:?}"/{certs,ca,zones,knot,nginx,policies,ready} "$DIR"/*.log "$DIR"/*.pid
+    rm -rf "${DIR:?}"/{certs,ca,zones,knot,nginx,policies,ready,dovecot,mail} "$DIR"/*.log "$DIR"/*.pid
 
     exec 9>"$LOCK"
     flock 9
@@ -155,7 +169,10 @@ start_world() {
     WORLD_DNS_PORT=$(free_port "$base")
     WORLD_HTTPS_PORT=$(free_port "$base" "$WORLD_DNS_PORT")
     WORLD_SMTP_PORT=$(free_port "$base" "$WORLD_DNS_PORT" "$WORLD_HTTPS_PORT")
-    export WORLD_DNS_PORT WORLD_HTTPS_PORT WORLD_SMTP_PORT
+    WORLD_IMAP_PORT=$(free_port "$base" "$WORLD_DNS_PORT" "$WORLD_HTTPS_PORT" "$WORLD_SMTP_PORT")
+    WORLD_IMAPS_PORT=$(free_port "$base" "$WORLD_DNS_PORT" "$WORLD_HTTPS_PORT" "$WORLD_SMTP_PORT" \
+        "$WORLD_IMAP_PORT")
+    export WORLD_DNS_PORT WORLD_HTTPS_PORT WORLD_SMTP_PORT WORLD_IMAP_PORT WORLD_IMAPS_PORT
 
     "$PY" "$HERE/gen.py" "$DIR"
 
@@ -206,10 +223,15 @@ start_world() {
         wait_for "smtp-$name" "$DIR/smtp-$name.err" "$DIR/smtp-$name.pid" test -e "$DIR/ready/smtp-$name"
     done <"$DIR/smtp-servers.txt"
 
+    # --- IMAP -------------------------------------------------------------------------------------
+    dovecot -F -c "$DIR/dovecot/dovecot.conf" >"$DIR/dovecot.err" 2>&1 9>&- &
+    echo $! >"$DIR/dovecot.pid"
+    wait_for dovecot "$DIR/dovecot.log" "$DIR/dovecot.pid" imap_ok "$WORLD_IMAPS_PORT"
+
     exec 9>&-
     STARTING=0
     echo "world.sh: world running in $DIR (DNS 127.0.0.1:$WORLD_DNS_PORT, HTTPS :$WORLD_HTTPS_PORT," \
-        "SMTP :$WORLD_SMTP_PORT); source $DIR/world.env" >&2
+        "SMTP :$WORLD_SMTP_PORT, IMAPS :$WORLD_IMAPS_PORT); source $DIR/world.env" >&2
 }
 
 [[ $# == 2 ]] || usage
