@@ -106,13 +106,17 @@ Result<std::vector<std::unique_ptr<ingest::Source>>> make_sources(const IngestAr
   if (!args.imap.empty()) {
     auto imap_done = ingest::parse_imap_done(args.imap_done);
     if (!imap_done) return fail(imap_done.error().describe(), "--imap-done");
-    auto password = imap_password(args);
-    if (!password) return std::unexpected(password.error());
+    std::vector<ingest::ImapUrl> urls;
     for (const std::string& text : args.imap) {
       auto url = ingest::parse_imap_url(text);
       if (!url) return fail(url.error().describe(), "--imap");
+      urls.push_back(std::move(*url));
+    }
+    auto password = imap_password(args);
+    if (!password) return std::unexpected(password.error());
+    for (ingest::ImapUrl& url : urls) {
       ingest::ImapOptions options;
-      options.url = std::move(*url);
+      options.url = std::move(url);
       options.password = *password;
       if (!args.ca_file.empty()) options.ca_file = args.ca_file;
       options.include_seen = args.include_seen;

@@ -3,6 +3,12 @@
 #include <fmt/format.h>
 
 namespace webshield::ingest {
+namespace {
+
+// Quarantined items looked at for one already there (the store's listing limit).
+constexpr std::size_t kQuarantineLookback = 10'000;
+
+}  // namespace
 
 Pipeline::Pipeline(store::Store& store, Intake& intake, PipelineOptions options, Log log,
                    Clock clock)
@@ -20,6 +26,13 @@ bool Pipeline::quarantine(const Item& item, std::string reason, Outcome ack_as,
   q.origin = item.origin;
   q.reason = std::move(reason);
   q.received_at = clock_();
+  if (!source_consumes_) {
+    if (const auto earlier = already_quarantined(q)) {
+      ++counts_.quarantined;
+      log_(fmt::format("{}: quarantined before (id {}): {}", item.origin, *earlier, q.reason));
+      return true;
+    }
+  }
   auto id = store_.quarantine(q);
   if (!id) {
     error = fmt::format("store: {}", id.error().describe());
@@ -27,9 +40,31 @@ bool Pipeline::quarantine(const Item& item, std::string reason, Outcome ack_as,
     return false;
   }
   ++counts_.quarantined;
+  if (quarantine_index_) quarantine_index_->emplace(q.origin, std::make_pair(*id, q.raw.size()));
   log_(fmt::format("{}: quarantined (id {}): {}", item.origin, *id, q.reason));
   acks_.push_back({item.key, ack_as});
   return true;
+}
+
+std::optional<store::Id> Pipeline::already_quarantined(const store::NewQuarantined& q) {
+  if (!quarantine_index_) {
+    quarantine_index_.emplace();
+    // The listing is bounded (the store caps it): older items beyond it may be quarantined
+    // again, which loses nothing.
+    if (auto list = store_.quarantined(kQuarantineLookback)) {
+      for (const store::Quarantined& item : *list)
+        quarantine_index_->emplace(item.origin, std::make_pair(item.id, item.size));
+    }
+  }
+  const auto [first, last] = quarantine_index_->equal_range(q.origin);
+  for (auto it = first; it != last; ++it) {
+    if (it->second.second != q.raw.size()) continue;
+    auto earlier = store_.quarantined_item(it->second.first);
+    if (earlier && *earlier && (*earlier)->raw == q.raw && (*earlier)->reason == q.reason) {
+      return it->second.first;
+    }
+  }
+  return std::nullopt;
 }
 
 bool Pipeline::handle(Source& source, Item item, std::string& error) {
@@ -149,6 +184,7 @@ void Pipeline::count_added(const store::Added& added, std::size_t key) {
 }
 
 PassResult Pipeline::run(Source& source, const std::atomic<bool>* stop, const Progress& progress) {
+  source_consumes_ = source.consumes();
   auto total = source.start();
   if (!total) return {PassEnd::source_failed, total.error().describe()};
   const Counts before = counts_;

@@ -93,7 +93,14 @@ TEST(Pipeline, CorpusFilesTwiceGiveTheSameReports) {
   EXPECT_EQ(run.pass(files, &second).end, PassEnd::complete);
   EXPECT_EQ(second.stored, 0u);
   EXPECT_EQ(second.duplicates, 20u);
+  EXPECT_EQ(second.quarantined, 2u);
   EXPECT_EQ(run.store.stored().size(), first.stored);
+  EXPECT_EQ(run.store.quarantined_items().size(), 2u);  // not quarantined twice
+  // A changed file at the same place is new.
+  write(tmp.path() / "corpus" / "garbage.bin", "changed");
+  Counts third;
+  run.pass(files, &third);
+  EXPECT_EQ(run.store.quarantined_items().size(), 3u);
   // Files are never changed.
   EXPECT_TRUE(fs::exists(tmp.path() / "corpus" / "garbage.bin"));
   const auto& q = run.store.quarantined_items().begin()->second;
