@@ -186,7 +186,7 @@ void add_report_command(CLI::App& app, int& status) {
     report::ReportParser parser(limits);
     std::optional<mail::MapKeyLookup> keys;
     asio::io_context io;
-    std::unique_ptr<dns::UnboundResolver> resolver;
+    std::unique_ptr<dns::Resolver> resolver;
     std::optional<ResolverKeyLookup> dns_keys;
     if (args->dkim_keys.empty() && !args->no_dkim) {
       auto made = make_resolver(io, args->dns);
