@@ -69,21 +69,34 @@ dnsperf -s 127.0.0.1 -p "$port" -d "$work/queries.txt" -l 15 -c 4 -q 500 >"$work
 ceiling=$(awk '/Queries per second/ { print $4 }' "$work/dnsperf.txt")
 echo "ceiling: $ceiling queries/s"
 
-echo "== webshield scan --parts tlsrpt,mta-sts,mx ($n domains)"
-/usr/bin/time -v "$build/webshield" scan --parts tlsrpt,mta-sts,mx --resolver "127.0.0.1:$port" --no-dnssec \
-  --input "$work/domains.txt" --output "${BENCH_OUTPUT:-/dev/null}" --summary "$work/summary.json" \
-  --concurrency "${BENCH_CONCURRENCY:-300}" 2>"$work/time.txt" || true
-/usr/bin/python3 - "$work" "$ceiling" <<'PY'
+# The stub resolver (--stub-resolver: queries straight to the server) is the bulk-scan mode;
+# the built-in libunbound validator is measured too, for comparison (BENCH_MODES to choose).
+for mode in ${BENCH_MODES:-stub unbound}; do
+  flags=()
+  [ "$mode" = stub ] && flags=(--stub-resolver)
+  echo "== webshield scan --parts tlsrpt,mta-sts,mx ${flags[*]} ($n domains)"
+  /usr/bin/time -v ${BENCH_WRAP:-} "$build/webshield" scan --parts tlsrpt,mta-sts,mx --resolver "127.0.0.1:$port" \
+    --no-dnssec "${flags[@]}" --input "$work/domains.txt" --output "${BENCH_OUTPUT:-/dev/null}" \
+    --summary "$work/summary.json" --concurrency "${BENCH_CONCURRENCY:-300}" 2>"$work/time.txt" || true
+  /usr/bin/python3 - "$work" "$ceiling" <<'PY'
 import json, re, sys
 work, ceiling = sys.argv[1], float(sys.argv[2])
 summary = json.load(open(f"{work}/summary.json"))
 timing = open(f"{work}/time.txt").read()
 rss_kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", timing).group(1))
+cpu = float(re.search(r"User time \(seconds\): ([\d.]+)", timing).group(1)) + \
+      float(re.search(r"System time \(seconds\): ([\d.]+)", timing).group(1))
 seconds = summary["seconds"]
 qps = summary["dns_questions"] / seconds
 print(f"domains: {summary['domains']} in {seconds:.1f} s = {summary['domains'] / seconds:.0f} domains/s")
 print(f"questions: {summary['dns_questions']} = {qps:.0f} questions/s")
-print(f"ratio to the server's ceiling: {qps / ceiling:.2f}")
+if "dns_queries_sent" in summary:
+    sent = summary["dns_queries_sent"]
+    print(f"queries sent to the server: {sent} = {sent / seconds:.0f}/s "
+          f"(ratio to the ceiling: {sent / seconds / ceiling:.2f})")
+print(f"ratio of questions/s to the server's ceiling: {qps / ceiling:.2f}")
+print(f"CPU: {cpu:.1f} s ({cpu / summary['domains'] * 1e6:.0f} us per domain)")
 print(f"peak RSS: {rss_kb / 1024:.0f} MB")
 print(f"verdicts: {summary['verdicts']}")
 PY
+done

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "check/check.hpp"
-#include "dns/unbound_resolver.hpp"
+#include "dns/resolver.hpp"
 
 namespace webshield::cli {
 
@@ -17,12 +17,12 @@ struct DnsArgs {
   std::string resolver;
   std::vector<std::string> trust_anchors;
   bool no_dnssec = false;
+  bool stub = false;  // --stub-resolver
   double timeout = 10;
 };
 
 void add_dns_options(CLI::App& cmd, DnsArgs& args);
-Result<std::unique_ptr<dns::UnboundResolver>> make_resolver(asio::io_context& io,
-                                                            const DnsArgs& args);
+Result<std::unique_ptr<dns::Resolver>> make_resolver(asio::io_context& io, const DnsArgs& args);
 
 struct CheckArgs {
   DnsArgs dns;
@@ -35,7 +35,7 @@ struct CheckArgs {
 void add_check_options(CLI::App& cmd, CheckArgs& args);
 
 struct CheckEngine {
-  std::unique_ptr<dns::UnboundResolver> resolver;
+  std::unique_ptr<dns::Resolver> resolver;
   std::unique_ptr<net::CurlHttpsClient> https;
   std::unique_ptr<net::AsioSmtpProber> smtp;
   check::CheckOptions options;

@@ -34,7 +34,7 @@ class DkimKeys {
 
  private:
   asio::io_context io_;
-  std::unique_ptr<dns::UnboundResolver> resolver_;
+  std::unique_ptr<dns::Resolver> resolver_;
   std::optional<mail::MapKeyLookup> file_keys_;
   std::optional<ingest::ResolverKeyLookup> dns_keys_;
 };

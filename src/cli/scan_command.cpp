@@ -10,6 +10,7 @@
 #include "check/shared_probes.hpp"
 #include "cli/check_options.hpp"
 #include "cli/commands.hpp"
+#include "dns/stub_resolver.hpp"
 #include "scan/scan.hpp"
 
 namespace webshield::cli {
@@ -132,6 +133,9 @@ int run_scan(const ScanArgs& args) {
     summary["seconds"] = seconds;
     summary["probes_reused"] = https.reused() + smtp.reused();
     summary["dns_questions"] = (*engine)->resolver->questions();
+    if (const auto* stub = dynamic_cast<const dns::StubResolver*>((*engine)->resolver.get())) {
+      summary["dns_queries_sent"] = stub->queries_sent();
+    }
     std::ofstream(args.summary) << summary.dump(2) << '\n';
   } else {
     print_summary(std::cerr, tally, seconds);

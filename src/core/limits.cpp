@@ -29,6 +29,8 @@ std::vector<LimitInfo> describe(const Limits& l) {
       {"report_mail_parts", l.report_mail_parts, "parts", "MIME parts read in one report mail"},
       {"dkim_signatures", l.dkim_signatures, "signatures",
        "DKIM-Signature fields verified in one report mail; more refuses it"},
+      {"dns_cname_hops", l.dns_cname_hops, "CNAMEs",
+       "CNAMEs followed in one DNS reply (stub resolver)"},
       {"maildir_name_bytes", l.maildir_name_bytes, "bytes", "longest Maildir file name read"},
       {"imap_response_bytes", l.imap_response_bytes, "bytes",
        "untagged IMAP response lines read for one command (SEARCH, SELECT, CAPABILITY)"},

@@ -52,6 +52,8 @@ struct Limits {
   // DKIM-Signature header fields in one report mail: each costs a key lookup and an RSA or
   // Ed25519 verification; a real report carries one or two. More refuses the mail (permerror).
   std::size_t dkim_signatures = 8;
+  // CNAMEs followed within one DNS reply before the answer; real chains are one or two long.
+  std::size_t dns_cname_hops = 8;
 
   // Ingestion (`webshield ingest`). A Maildir file name: NAME_MAX on Linux file systems.
   std::size_t maildir_name_bytes = 255;

@@ -2,36 +2,6 @@
 
 namespace webshield::dns {
 
-std::string_view to_string(Status status) {
-  switch (status) {
-    case Status::answer:
-      return "answer";
-    case Status::nxdomain:
-      return "nxdomain";
-    case Status::nodata:
-      return "nodata";
-    case Status::servfail:
-      return "servfail";
-    case Status::timeout:
-      return "timeout";
-  }
-  return "servfail";
-}
-
-std::string_view to_string(Security security) {
-  switch (security) {
-    case Security::secure:
-      return "secure";
-    case Security::insecure:
-      return "insecure";
-    case Security::bogus:
-      return "bogus";
-    case Security::indeterminate:
-      return "indeterminate";
-  }
-  return "indeterminate";
-}
-
 asio::awaitable<Answer> lookup(Resolver& resolver, std::string name, std::uint16_t type) {
   auto initiate = [&resolver](auto handler, std::string qname, std::uint16_t qtype) {
     auto shared = std::make_shared<decltype(handler)>(std::move(handler));

@@ -1,41 +1,16 @@
-// The DNS edge: one small interface with a libunbound implementation (unbound_resolver.hpp)
-// and fakes in tests. Every answer carries its rcode class, DNSSEC state and TTL.
+// The DNS edge: one small interface with two implementations, libunbound (validating,
+// unbound_resolver.hpp) and a stub that trusts a validating resolver (stub_resolver.hpp), and
+// fakes in tests.
 #pragma once
 
 #include <cstdint>
 #include <functional>
-#include <memory>
 #include <string>
-#include <string_view>
-#include <vector>
 
+#include "dns/answer.hpp"
 #include "net/asio.hpp"
 
 namespace webshield::dns {
-
-// What kind of answer came back (the "rcode class").
-enum class Status { answer, nxdomain, nodata, servfail, timeout };
-// The validator's verdict on it (RFC 4035 §4.3).
-enum class Security { secure, insecure, bogus, indeterminate };
-
-std::string_view to_string(Status status);
-std::string_view to_string(Security security);
-
-struct Answer {
-  Status status = Status::servfail;
-  Security security = Security::indeterminate;
-  std::uint32_t ttl = 0;
-  std::string canonical_name;      // the owner after CNAMEs, empty when there were none
-  std::vector<std::string> rdata;  // uncompressed wire RDATA, one entry per RR
-  std::string why;                 // resolver's explanation of a failure or bogus answer
-
-  // NXDOMAIN or NODATA, proven or not: the name has no such record.
-  bool negative() const { return status == Status::nxdomain || status == Status::nodata; }
-  // The question could not be answered trustworthily (SERVFAIL, timeout, bogus).
-  bool failed() const {
-    return status == Status::servfail || status == Status::timeout || security == Security::bogus;
-  }
-};
 
 class Resolver {
  public:
@@ -43,6 +18,8 @@ class Resolver {
   virtual ~Resolver() = default;
   // Calls `done` exactly once, on the resolver's executor.
   virtual void resolve(const std::string& name, std::uint16_t type, Callback done) = 0;
+  // Questions asked so far, answers from a cache included.
+  virtual std::size_t questions() const = 0;
 };
 
 // Awaitable form of Resolver::resolve.

@@ -41,8 +41,7 @@ class UnboundResolver final : public Resolver {
 
   void resolve(const std::string& name, std::uint16_t type, Callback done) override;
 
-  // Questions asked so far (answers from the cache included).
-  std::size_t questions() const { return questions_; }
+  std::size_t questions() const override { return questions_; }
 
  private:
   struct Query;
