@@ -330,10 +330,13 @@ int run_retry(const RetryArgs& args) {
                             q.received_at};
     auto added = store.add(std::span<const store::NewReport>(&report, 1));
     if (!added || added->size() != 1) {
-      std::cerr << "webshield: quarantine " << id
-                << ": store: " << (added ? std::string("no answer") : added.error().describe())
-                << '\n';
-      return false;
+      std::cerr << "webshield: quarantine " << id << ": the store did not take it: "
+                << (added ? std::string("no answer") : added.error().describe()) << '\n';
+      // A store that still answers refused this one report (it stays quarantined); a store
+      // that does not answer is down.
+      if (!store.quarantined(1)) return false;
+      ++refused;
+      return true;
     }
     // Released only once the report is durably stored.
     if (auto r = store.release(id); !r) {

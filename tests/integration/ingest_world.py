@@ -157,6 +157,18 @@ def test_imap(ws, env, tmp):
     expect(code == 0 and c.get("stored") == 2 and c.get("quarantined") == 1,
            "IMAP: --dkim require stores the signed mails and quarantines the unsigned one")
 
+    # quarantine retry with the default policy (keep): the unsigned report is stored and
+    # released; the mail that is no report stays.
+    retry = subprocess.run([ws.binary, "quarantine", "retry", "--all", "--db", db, "--no-dkim"],
+                           capture_output=True, text=True, timeout=120)
+    print(retry.stdout + retry.stderr, end="")
+    expect(retry.returncode == 2 and "stored 1, still quarantined 1" in retry.stdout,
+           "quarantine retry: the report refused by --dkim require is stored, the rest stays")
+    retry = subprocess.run([ws.binary, "quarantine", "retry", "--all", "--db", db, "--no-dkim"],
+                           capture_output=True, text=True, timeout=120)
+    expect(retry.returncode == 2 and "stored 0, still quarantined 1" in retry.stdout,
+           "quarantine retry: a released item is not retried again")
+
     # move:FOLDER
     imap.empty()
     for i in range(3):
