@@ -65,6 +65,29 @@ void MboxSplitter::line(std::string_view text, std::vector<MboxMessage>& out) {
   append(text);
 }
 
+// The current line has outgrown the limit before its end: decide now what it is, as line()
+// would, and keep nothing more of it.
+void MboxSplitter::long_line(std::vector<MboxMessage>& out) {
+  if (prev_empty_ && partial_.starts_with("From ")) {
+    // A (long) separator: it starts a message and is not part of one.
+    end_message(out);
+    started_ = true;
+    current_.offset = offset_;
+    current_.number = ++count_;
+    partial_is_separator_ = true;
+  } else if (!started_) {
+    failed_ = true;
+  } else {
+    if (!held_empty_.empty()) append(held_empty_);
+    held_empty_.clear();
+    current_.over_limit = true;  // only a message over the limit can hold such a line
+    current_.raw = std::string();
+  }
+  partial_over_ = true;
+  partial_size_ = partial_.size();
+  partial_.clear();
+}
+
 Result<void> MboxSplitter::feed(std::string_view bytes, std::vector<MboxMessage>& out) {
   while (!bytes.empty() && !failed_) {
     const auto lf = bytes.find('\n');
@@ -75,9 +98,10 @@ Result<void> MboxSplitter::feed(std::string_view bytes, std::vector<MboxMessage>
       // Inside a line longer than a whole message may be: count it, keep nothing.
       partial_size_ += piece.size();
       if (piece.ends_with('\n')) {
-        current_.size += partial_size_;
+        if (!partial_is_separator_) current_.size += partial_size_;
         offset_ += partial_size_;
         partial_over_ = false;
+        partial_is_separator_ = false;
         partial_size_ = 0;
         prev_empty_ = false;
       }
@@ -85,17 +109,7 @@ Result<void> MboxSplitter::feed(std::string_view bytes, std::vector<MboxMessage>
     }
     if (!piece.ends_with('\n')) {
       partial_.append(piece);
-      if (partial_.size() > max_) {
-        // Only a message can hold such a line, and it is over the limit with it.
-        if (!started_) failed_ = true;
-        if (!held_empty_.empty()) append(held_empty_);
-        held_empty_.clear();
-        current_.over_limit = true;
-        current_.raw = std::string();
-        partial_over_ = true;
-        partial_size_ = partial_.size();
-        partial_.clear();
-      }
+      if (partial_.size() > max_) long_line(out);
       continue;
     }
     if (partial_.empty()) {
@@ -114,9 +128,10 @@ Result<void> MboxSplitter::feed(std::string_view bytes, std::vector<MboxMessage>
 Result<void> MboxSplitter::finish(std::vector<MboxMessage>& out) {
   if (failed_) return fail("not an mbox: the first line does not start with \"From \"", "byte 0");
   if (partial_over_) {
-    current_.size += partial_size_;
+    if (!partial_is_separator_) current_.size += partial_size_;
     offset_ += partial_size_;
     partial_over_ = false;
+    partial_is_separator_ = false;
   } else if (!partial_.empty()) {
     const std::string last = std::move(partial_);
     partial_.clear();

@@ -38,11 +38,13 @@ class MboxSplitter {
   void line(std::string_view text, std::vector<MboxMessage>& out);
   void append(std::string_view text);
   void end_message(std::vector<MboxMessage>& out);
+  void long_line(std::vector<MboxMessage>& out);
 
   std::size_t max_;
-  std::uint64_t offset_ = 0;   // bytes consumed so far
-  std::string partial_;        // the current line, until its '\n'
-  bool partial_over_ = false;  // the current line outgrew the limit: only its start is kept
+  std::uint64_t offset_ = 0;           // bytes consumed so far
+  std::string partial_;                // the current line, until its '\n'
+  bool partial_over_ = false;          // the current line outgrew the limit: it is skipped
+  bool partial_is_separator_ = false;  // … and it is a "From " line
   std::uint64_t partial_size_ = 0;
   bool started_ = false;
   bool failed_ = false;
