@@ -13,7 +13,7 @@ build_packages=(cmake ninja-build g++ pkg-config libidn2-dev libfmt-dev nlohmann
                 libcurl4-openssl-dev libssl-dev dns-root-data)
 # The test world (tests/world/world.sh) needs knot, nginx and an SMTP server from Debian.
 test_packages=(googletest libgtest-dev libgmock-dev clang-19 libclang-rt-19-dev clang-format
-               python3 knot knot-dnsutils nginx-light openssl python3-aiosmtpd python3-dkim)
+               python3 knot knot-dnsutils nginx-light openssl python3-aiosmtpd python3-dkim unbound)
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
