@@ -8,6 +8,8 @@
 # Run as root (apt-get may be needed; nginx runs its workers as root).  Optional environment:
 #   WORLD_BASE_PORT   first port tried (default 15353); DNS, HTTPS and SMTP take the first free
 #                     ports from there upward, so several worlds (different DIRs) can run at once.
+#   WORLD_BULK        also serve this many healthy domains (b0000.bulk.plain.test…, listed in
+#                     DIR/bulk.txt) for benchmarks
 #
 # `start` installs missing packages (knot, knot-dnsutils, nginx-light, openssl, python3,
 # python3-aiosmtpd, python3-dkim for the DKIM test), then runs gen.py, which writes into DIR: a test CA (ca.pem) and certificates
