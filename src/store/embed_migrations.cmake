@@ -10,7 +10,12 @@ foreach(dialect sqlite postgresql)
   list(SORT files)
   set(expected 1)
   set(versions "")
-  string(APPEND body "constexpr Migration k_${dialect}[] = {\n")
+  if(dialect STREQUAL "sqlite")
+    set(array kSqlite)
+  else()
+    set(array kPostgresql)
+  endif()
+  string(APPEND body "constexpr Migration ${array}[] = {\n")
   foreach(name ${files})
     if(NOT name MATCHES "^([0-9][0-9][0-9][0-9])_[a-z0-9_]+\\.sql$")
       message(FATAL_ERROR "${dialect}/${name}: migrations are named NNNN_words.sql")
@@ -49,8 +54,8 @@ ${body}
 }  // namespace
 
 std::span<const Migration> migrations(Dialect dialect) {
-  if (dialect == Dialect::sqlite) return k_sqlite;
-  return k_postgresql;
+  if (dialect == Dialect::sqlite) return kSqlite;
+  return kPostgresql;
 }
 
 }  // namespace webshield::store::detail

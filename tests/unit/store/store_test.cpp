@@ -660,6 +660,28 @@ TEST_P(StoreTest, SummarySelectsByDomainAndDates) {
   EXPECT_TRUE(s->by_day.empty());
 }
 
+TEST_P(StoreTest, FailedSessionsAreThePolicyTotalOrElseTheSumOfItsDetails) {
+  // No total: the details count (2 + 3). A total: it counts, though its details say 2
+  // (Mail.ru). The breakdowns by result type sum the details either way.
+  NewReport no_total = made_report(1, "fallback.example");
+  auto& p = no_total.report.policies[0];
+  p.failed_sessions.reset();
+  p.failure_details[0].failed_session_count = 2;
+  p.failure_details.push_back(p.failure_details[0]);
+  p.failure_details[1].failed_session_count = 3;
+  p.failure_details[1].result_type_raw = "starttls-not-supported";
+  NewReport with_total = made_report(2, "fallback.example");
+  with_total.report.policies[0].failed_sessions = 1;
+  add({no_total, with_total});
+  auto s = store_->summary(of_domain("fallback.example"));
+  ASSERT_TRUE(s) << s.error().describe();
+  EXPECT_EQ(s->failed_sessions, 5u + 1u);
+  ASSERT_EQ(s->by_day.size(), 1u);
+  EXPECT_EQ(s->by_day[0].failed, 6u);
+  EXPECT_EQ(s->by_type, (Rows{{"fallback.example", "certificate-expired", 0, 4},
+                              {"fallback.example", "starttls-not-supported", 0, 3}}));
+}
+
 TEST_P(StoreTest, SummaryOfAnEmptyStoreIsZero) {
   auto s = store_->summary({});
   ASSERT_TRUE(s) << s.error().describe();
