@@ -116,6 +116,8 @@ struct Status {
   std::uint64_t quarantined = 0;
 };
 
+// One Store is one database connection: use it from one thread at a time, and open one per
+// thread or process that writes concurrently.
 class Store {
  public:
   virtual ~Store() = default;
