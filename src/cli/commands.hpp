@@ -14,5 +14,9 @@ void add_lint_command(CLI::App& app, int& status);
 void add_scan_command(CLI::App& app, int& status);
 void add_config_command(CLI::App& app, int& status);
 void add_report_command(CLI::App& app, int& status);
+void add_db_command(CLI::App& app, int& status);
+void add_summary_command(CLI::App& app, int& status);
+void add_reports_command(CLI::App& app, int& status);
+void add_quarantine_command(CLI::App& app, int& status);
 
 }  // namespace webshield::cli

@@ -23,6 +23,10 @@ int main(int argc, char** argv) {
   webshield::cli::add_scan_command(app, status);
   webshield::cli::add_config_command(app, status);
   webshield::cli::add_report_command(app, status);
+  webshield::cli::add_db_command(app, status);
+  webshield::cli::add_summary_command(app, status);
+  webshield::cli::add_reports_command(app, status);
+  webshield::cli::add_quarantine_command(app, status);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
