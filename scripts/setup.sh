@@ -10,11 +10,14 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 build_packages=(cmake ninja-build g++ pkg-config libidn2-dev libfmt-dev nlohmann-json3-dev
                 libsimdjson-dev libgmime-3.0-dev libopendkim-dev zlib1g-dev
                 libcli11-dev libboost-dev libunbound-dev libevent-dev nettle-dev
-                libcurl4-openssl-dev libssl-dev dns-root-data)
-# The test world (tests/world/world.sh) needs knot, nginx, an SMTP server and Dovecot from Debian.
+                libcurl4-openssl-dev libssl-dev dns-root-data libgoogle-perftools-dev
+                libsqlite3-dev libpq-dev)
+# The test world (tests/world/world.sh) needs knot, unbound, nginx, an SMTP server and Dovecot
+# from Debian; the store tests start their own PostgreSQL (tests/world/postgres.sh) from Debian's
+# postgresql.
 test_packages=(googletest libgtest-dev libgmock-dev clang-19 libclang-rt-19-dev clang-format
                python3 knot knot-dnsutils nginx-light openssl python3-aiosmtpd python3-dkim
-               dovecot-imapd)
+               unbound postgresql dovecot-imapd)
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 

@@ -19,6 +19,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/dkim_options.hpp"
+#include "cli/store_options.hpp"
 #include "ingest/imap_source.hpp"
 #include "ingest/local_sources.hpp"
 #include "ingest/pipeline.hpp"
@@ -216,7 +217,9 @@ int run_ingest(const IngestArgs& args) {
   options.quarantine_non_reports = !args.no_quarantine_non_reports;
   ingest::Pipeline pipeline(
       **store, intake, options,
-      [](const std::string& line) { std::cerr << "webshield: " << line << '\n'; }, now_seconds);
+      // Origins and reasons hold outside text: no control characters reach the terminal.
+      [](const std::string& line) { std::cerr << "webshield: " << terminal_safe(line) << '\n'; },
+      now_seconds);
 
   install_stop_signals();
   ProgressLine progress(!args.stdin_mail && isatty(STDERR_FILENO) == 1);
@@ -231,11 +234,12 @@ int run_ingest(const IngestArgs& args) {
                                    std::optional<std::size_t> t) { progress(c, done, t); });
       progress.end();
       if (r.end == ingest::PassEnd::store_failed) {
-        std::cerr << "webshield: " << source->describe() << ": " << r.message
-                  << "; what was not stored stays and comes again\n";
+        std::cerr << "webshield: " << terminal_safe(source->describe()) << ": "
+                  << terminal_safe(r.message) << "; what was not stored stays and comes again\n";
         store_failed = true;
       } else if (r.end == ingest::PassEnd::source_failed) {
-        std::cerr << "webshield: " << source->describe() << ": " << r.message << '\n';
+        std::cerr << "webshield: " << terminal_safe(source->describe()) << ": "
+                  << terminal_safe(r.message) << '\n';
         source_failed = true;
       }
     }
@@ -314,15 +318,15 @@ int run_retry(const RetryArgs& args) {
     }
     const store::Quarantined& q = **item;
     if (q.raw->empty()) {
-      std::cerr << "webshield: quarantine " << id << ": its bytes were not kept (" << q.reason
-                << ")\n";
+      std::cerr << "webshield: quarantine " << id << ": its bytes were not kept ("
+                << terminal_safe(q.reason) << ")\n";
       ++refused;
       return true;
     }
     auto parsed = intake.read(*q.raw, ingest::kind_of_transport(q.transport));
     if (!parsed) {
-      std::cerr << "webshield: quarantine " << id << ": still refused: " << parsed.error().reason
-                << '\n';
+      std::cerr << "webshield: quarantine " << id
+                << ": still refused: " << terminal_safe(parsed.error().reason) << '\n';
       ++refused;
       return true;
     }
@@ -358,7 +362,7 @@ int run_retry(const RetryArgs& args) {
   } else {
     // The listing is capped; what stays refused is remembered so that each item is tried once.
     for (;;) {
-      auto list = store.quarantined(10'000);
+      auto list = store.quarantined(store::kMaxListLimit);
       if (!list) {
         std::cerr << "webshield: quarantine retry: store: " << list.error().describe() << '\n';
         return kExitTempFail;

@@ -23,10 +23,11 @@ int main(int argc, char** argv) {
   webshield::cli::add_scan_command(app, status);
   webshield::cli::add_config_command(app, status);
   webshield::cli::add_report_command(app, status);
+  webshield::cli::add_db_command(app, status);
+  webshield::cli::add_summary_command(app, status);
+  webshield::cli::add_reports_command(app, status);
+  webshield::cli::add_quarantine_command(app, status);
   webshield::cli::add_ingest_command(app, status);
-  CLI::App* quarantine = app.add_subcommand("quarantine", "The items intake refused");
-  quarantine->require_subcommand(1);
-  webshield::cli::add_quarantine_retry(*quarantine, status);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -26,6 +26,7 @@ struct ScanArgs {
   std::string parts;
   bool resume = false;
   std::string summary;
+  double domain_timeout = 120;
 };
 
 // Domains in a list file (for the progress line's total and ETA); 0 for standard input.
@@ -41,9 +42,11 @@ std::size_t count_domains(const std::string& path) {
 }
 
 void print_summary(std::ostream& out, const scan::Tally& t, double seconds) {
-  out << fmt::format("scanned {} domains in {:.1f} s ({:.0f}/s); {} bad lines; {} skipped\n",
-                     t.domains, seconds, seconds > 0 ? t.domains / seconds : 0.0, t.bad_lines,
-                     t.skipped);
+  out << fmt::format(
+      "scanned {} domains in {:.1f} s ({:.0f}/s); {} bad lines; {} skipped; {} over the time "
+      "limit\n",
+      t.domains, seconds, seconds > 0 ? t.domains / seconds : 0.0, t.bad_lines, t.skipped,
+      t.timed_out);
   for (const auto& [verdict, n] : t.verdicts)
     out << fmt::format("  {:<8} {}\n", verdict, n);
   for (const auto& [code, n] : t.codes)
@@ -98,7 +101,8 @@ int run_scan(const ScanArgs& args) {
   check::SharedHttpsClient https(*(*engine)->https, 10000);
   check::SharedSmtpProber smtp(*(*engine)->smtp, 10000);
   check::Checker checker(*(*engine)->resolver, https, smtp, (*engine)->options);
-  scan::Scanner scanner(checker, std::max<std::size_t>(1, args.concurrency));
+  scan::Scanner scanner(checker, std::max<std::size_t>(1, args.concurrency),
+                        std::chrono::milliseconds(static_cast<long>(args.domain_timeout * 1000)));
 
   const std::size_t total = count_domains(args.input);
   const bool show_progress = isatty(STDERR_FILENO) == 1;
@@ -120,8 +124,10 @@ int run_scan(const ScanArgs& args) {
       line += fmt::format(" {} {}", verdict, n);
     std::cerr << line << "   " << std::flush;
   };
-  asio::co_spawn(io, scanner.run(in, out, resume, progress), [](std::exception_ptr e) {
+  // Once every domain is written, checks abandoned at --domain-timeout are not waited for.
+  asio::co_spawn(io, scanner.run(in, out, resume, progress), [&io](std::exception_ptr e) {
     if (e) std::rethrow_exception(e);
+    io.stop();
   });
   io.run();
   if (show_progress) std::cerr << '\n';
@@ -140,7 +146,9 @@ int run_scan(const ScanArgs& args) {
   } else {
     print_summary(std::cerr, tally, seconds);
   }
-  return exit_status(verdict_of(tally.all));
+  Verdict verdict = verdict_of(tally.all);
+  if (tally.timed_out > 0 && verdict != Verdict::fail) verdict = Verdict::unknown;
+  return exit_status(verdict);
 }
 
 }  // namespace
@@ -159,6 +167,11 @@ void add_scan_command(CLI::App& app, int& status) {
   cmd->add_option("--parts", args->parts,
                   "Only these parts: tlsrpt,rua,mta-sts,policy,mx,smtp,dane (default: all)");
   cmd->add_flag("--resume", args->resume, "Skip domains already in the --output file");
+  cmd->add_option("--domain-timeout", args->domain_timeout,
+                  "Seconds one domain's whole check may take; past it the domain is written as "
+                  "'unknown' and the scan goes on (0: no limit beyond --timeout per step)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
   cmd->add_option("--summary", args->summary,
                   "Write the summary (counts per verdict and finding code) as JSON to this file");
   add_check_options(*cmd, args->check);

@@ -318,6 +318,7 @@ Result<Reply> parse_reply(std::string_view wire, std::string_view name, std::uin
   }
   if (rcode == kRcodeNxdomain) {
     a.status = Status::nxdomain;
+    a.rdata.clear();  // records beside NXDOMAIN contradict it
     a.ttl = negative_ttl(authority);
   } else if (!a.rdata.empty()) {
     a.status = Status::answer;

@@ -3,12 +3,6 @@
 #include <fmt/format.h>
 
 namespace webshield::ingest {
-namespace {
-
-// Quarantined items looked at for one already there (the store's listing limit).
-constexpr std::size_t kQuarantineLookback = 10'000;
-
-}  // namespace
 
 Pipeline::Pipeline(store::Store& store, Intake& intake, PipelineOptions options, Log log,
                    Clock clock)
@@ -51,7 +45,7 @@ std::optional<store::Id> Pipeline::already_quarantined(const store::NewQuarantin
     quarantine_index_.emplace();
     // The listing is bounded (the store caps it): older items beyond it may be quarantined
     // again, which loses nothing.
-    if (auto list = store_.quarantined(kQuarantineLookback)) {
+    if (auto list = store_.quarantined(store::kMaxListLimit)) {
       for (const store::Quarantined& item : *list)
         quarantine_index_->emplace(item.origin, std::make_pair(item.id, item.size));
     }

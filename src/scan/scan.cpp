@@ -1,10 +1,14 @@
 #include "scan/scan.hpp"
 
+#include <fmt/format.h>
+
+#include <ctime>
 #include <set>
 
 #include "check/render.hpp"
 #include "check/task.hpp"
 #include "core/ascii.hpp"
+#include "core/time.hpp"
 
 namespace webshield::scan {
 
@@ -19,11 +23,8 @@ std::uint64_t domain_key(std::string_view name) {
 }
 
 nlohmann::json Tally::to_json() const {
-  return {{"domains", domains},
-          {"bad_lines", bad_lines},
-          {"skipped", skipped},
-          {"verdicts", verdicts},
-          {"codes", codes}};
+  return {{"domains", domains},     {"bad_lines", bad_lines}, {"skipped", skipped},
+          {"timed_out", timed_out}, {"verdicts", verdicts},   {"codes", codes}};
 }
 
 ResumeState read_previous_output(std::istream& in) {
@@ -88,11 +89,62 @@ void Scanner::record(const check::CheckResult& result) {
   if (progress_) progress_(tally_);
 }
 
+void Scanner::record_timeout(const DomainName& domain) {
+  *out_ << nlohmann::json{{"domain", domain.ascii()},
+                          {"verdict", "unknown"},
+                          {"checked_at", format_utc(std::time(nullptr))},
+                          {"error", fmt::format("the check did not finish within {} s",
+                                                domain_timeout_.count() / 1000.0)}}
+               .dump()
+        << '\n'
+        << std::flush;
+  ++tally_.domains;
+  ++tally_.timed_out;
+  ++tally_.verdicts["unknown"];
+  if (progress_) progress_(tally_);
+}
+
+namespace {
+
+// A check racing a timer: whichever ends first wakes the waiting worker.
+struct Race {
+  explicit Race(const asio::any_io_executor& ex) : timer(ex) {}
+  asio::steady_timer timer;
+  std::optional<check::CheckResult> result;
+};
+
+}  // namespace
+
+// Nothing when the check was still running at the limit: it goes on in the background, bounded
+// by its own step timeouts, and its result is dropped.
+asio::awaitable<std::optional<check::CheckResult>> Scanner::check_within_limit(DomainName domain) {
+  if (domain_timeout_.count() == 0) {
+    check::CheckResult result = co_await checker_.check(std::move(domain));
+    co_return result;
+  }
+  auto ex = co_await asio::this_coro::executor;
+  auto race = std::make_shared<Race>(ex);
+  race->timer.expires_after(domain_timeout_);
+  asio::co_spawn(ex, checker_.check(std::move(domain)),
+                 [race](std::exception_ptr e, check::CheckResult result) {
+                   if (e) std::rethrow_exception(e);
+                   race->result = std::move(result);
+                   race->timer.cancel();
+                 });
+  boost::system::error_code ec;
+  co_await race->timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  co_return std::move(race->result);
+}
+
 asio::awaitable<bool> Scanner::worker() {
   while (auto domain = next_domain()) {
     const DomainName name = std::move(*domain);
-    const check::CheckResult result = co_await checker_.check(name);
-    record(result);
+    const std::optional<check::CheckResult> result = co_await check_within_limit(name);
+    if (result) {
+      record(*result);
+    } else {
+      record_timeout(name);
+    }
   }
   co_return true;
 }

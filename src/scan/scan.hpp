@@ -22,7 +22,8 @@ namespace webshield::scan {
 struct Tally {
   std::size_t domains = 0;  // checked
   std::size_t bad_lines = 0;
-  std::size_t skipped = 0;  // already in the output (--resume)
+  std::size_t skipped = 0;    // already in the output (--resume)
+  std::size_t timed_out = 0;  // not finished within the per-domain time limit
   std::map<std::string, std::size_t> verdicts;
   std::map<std::string, std::size_t> codes;
   Findings all;  // one finding per distinct code and severity, for the exit status
@@ -45,8 +46,11 @@ class Scanner {
  public:
   using Progress = std::function<void(const Tally&)>;
 
-  Scanner(check::Checker& checker, std::size_t concurrency)
-      : checker_(checker), concurrency_(concurrency) {}
+  // `domain_timeout` bounds each domain's whole check (zero: only the per-step timeouts);
+  // a domain over it is written as an `unknown` record and the scan goes on.
+  Scanner(check::Checker& checker, std::size_t concurrency,
+          std::chrono::milliseconds domain_timeout = {})
+      : checker_(checker), concurrency_(concurrency), domain_timeout_(domain_timeout) {}
 
   // Runs until `in` is exhausted and every domain is written to `out`.
   asio::awaitable<void> run(std::istream& in, std::ostream& out, const ResumeState& resume,
@@ -59,9 +63,12 @@ class Scanner {
   // The next domain to check, writing error records for bad lines on the way.
   std::optional<DomainName> next_domain();
   void record(const check::CheckResult& result);
+  void record_timeout(const DomainName& domain);
+  asio::awaitable<std::optional<check::CheckResult>> check_within_limit(DomainName domain);
 
   check::Checker& checker_;
   std::size_t concurrency_;
+  std::chrono::milliseconds domain_timeout_;
   std::istream* in_ = nullptr;
   std::ostream* out_ = nullptr;
   const ResumeState* resume_ = nullptr;

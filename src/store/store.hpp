@@ -21,6 +21,9 @@ namespace webshield::store {
 
 using Id = std::int64_t;
 
+// The most a listing returns at once (reports(), quarantined()): larger limits are capped.
+constexpr std::size_t kMaxListLimit = 10'000;
+
 // A parsed report with the bytes as they arrived (the mail message, the gzip or the JSON),
 // where it came from (transport, file or attachment name, DKIM verdict) and when.
 struct NewReport {
@@ -90,6 +93,8 @@ struct Row {
   std::string key;
   std::uint64_t successful = 0;
   std::uint64_t failed = 0;
+
+  bool operator==(const Row&) const = default;
 };
 
 struct Summary {
@@ -103,13 +108,26 @@ struct Summary {
   std::vector<Row> by_ip;      // sending MTA IP
 };
 
+// What `webshield db status` shows.
+struct Status {
+  std::string backend;  // "sqlite" or "postgresql"
+  int schema_version = 0;
+  std::uint64_t reports = 0;
+  std::uint64_t quarantined = 0;
+};
+
+// One Store is one database connection: use it from one thread at a time, and open one per
+// thread or process that writes concurrently.
 class Store {
  public:
   virtual ~Store() = default;
 
   // Stores a batch in one transaction (one commit, one fsync, however many reports): each
   // is stored or found to be a duplicate. Either all of the batch is durable when this
-  // returns a value, or none of it is.
+  // returns a value, or none of it is. A report whose own strings hold a NUL byte (JSON
+  // "\u0000"; PostgreSQL text cannot keep one) or whose counts exceed 2^63-1 fails the
+  // batch, naming the report and field: quarantine it. Warnings, origin and source fields
+  // are kept with invalid UTF-8 and NUL replaced by U+FFFD.
   virtual Result<std::vector<Added>> add(std::span<const NewReport> reports) = 0;
   virtual Result<Id> quarantine(const NewQuarantined& item) = 0;
 
@@ -119,15 +137,24 @@ class Store {
 
   virtual Result<std::vector<Quarantined>> quarantined(std::size_t limit) = 0;
   virtual Result<std::optional<Quarantined>> quarantined_item(Id id) = 0;  // with raw
-  // Drops an item from the quarantine once a retry stored it.
+  // Drops an item from the quarantine once a retry stored it; an unknown id is an error.
   virtual Result<void> release(Id id) = 0;
+
+  virtual Result<Status> status() = 0;
 };
 
 // "sqlite:PATH" (or a bare path) or "postgresql://…" / "postgres://…". Applies pending
 // migrations and refuses a database whose schema is newer than this program knows.
 Result<std::unique_ptr<Store>> open(std::string_view url);
 
-// sqlite:$XDG_DATA_HOME/webshield/webshield.db (~/.local/share when unset).
+// sqlite:$XDG_DATA_HOME/webshield/webshield.db (~/.local/share when unset); creates the
+// directory.
 std::string default_url();
+
+// The URL for messages: a password (user:PASSWORD@ or password=…) replaced by "***".
+std::string redact_url(std::string_view url);
+
+// The newest schema version this program knows (the number of its migrations).
+int latest_schema_version();
 
 }  // namespace webshield::store

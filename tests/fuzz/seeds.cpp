@@ -134,6 +134,19 @@ int main(int argc, char** argv) {
                "\x02\x00\x0a\x02mx\x07"
                "example\x00"sv,
                "\x03\x7f\x00\x00\x01"sv, "\x04\x03\x01\x01 0123456789abcdef0123456789abcdef"sv});
+  // First byte picks the type (A, MX, TXT, TLSA, CNAME, AAAA); the rest is a reply to
+  // example.com: an A answer, an MX answer with compressed names, an NXDOMAIN.
+  write_texts(
+      root / "dns_reply",
+      {"\x00\x12\x34\x81\x80\x00\x01\x00\x01\x00\x00\x00\x00\x07"
+       "example\x03"
+       "com\x00\x00\x01\x00\x01\xc0\x0c\x00\x01\x00\x01\x00\x00\x01\x2c\x00\x04\xc0\x00\x02\x01"sv,
+       "\x01\x12\x34\x81\xa0\x00\x01\x00\x01\x00\x00\x00\x00\x07"
+       "example\x03"
+       "com\x00\x00\x0f\x00\x01\xc0\x0c\x00\x0f\x00\x01\x00\x00\x01\x2c\x00\x07\x00\x0a\x02mx\xc0\x0c"sv,
+       "\x02\x12\x34\x81\x83\x00\x01\x00\x00\x00\x00\x00\x00\x07"
+       "example\x03"
+       "com\x00\x00\x10\x00\x01"sv});
   write_texts(
       root / "smtp_reply",
       {"220 mx.example.com ESMTP\n"sv, "250-mx.example.com\n250-SIZE 1000\n250 STARTTLS\n"sv,

@@ -5,6 +5,7 @@
 
 #include "codec/decode.hpp"
 #include "core/domain_name.hpp"
+#include "dns/message.hpp"
 #include "dns/rdata.hpp"
 #include "ingest/imap_response.hpp"
 #include "ingest/maildir_name.hpp"
@@ -138,6 +139,31 @@ std::string txt_and_uris(std::string_view input) {
   if (auto name = DomainName::parse(input)) {
     auto again = DomainName::parse(name->ascii());
     props.require(again.has_value() && *again == *name, "domain name round trip");
+  }
+  return props.result();
+}
+
+std::string dns_reply(std::string_view input) {
+  Properties props;
+  if (input.empty()) return props.result();
+  static constexpr std::uint16_t kTypes[] = {dns::kA,    dns::kMx,    dns::kTxt,
+                                             dns::kTlsa, dns::kCname, dns::kAaaa};
+  const std::uint16_t type = kTypes[static_cast<unsigned char>(input.front()) % std::size(kTypes)];
+  const std::string_view wire = input.substr(1);
+  auto first = dns::parse_reply(wire, "example.com", type);
+  auto second = dns::parse_reply(wire, "example.com", type);
+  props.require(first.has_value() == second.has_value(), "parsing is deterministic");
+  if (!first || !second) return props.result();
+  const dns::Answer& a = first->answer;
+  props.require(a.rdata == second->answer.rdata && a.status == second->answer.status,
+                "parsing is deterministic");
+  if (first->truncated) return props.result();
+  props.require((a.status == dns::Status::answer) == !a.rdata.empty(),
+                "an answer has records, and only an answer");
+  props.require(a.security == dns::Security::indeterminate, "AD is the caller's to judge");
+  for (const std::string& rdata : a.rdata) {
+    props.require(rdata.size() <= 65535 + 255, "RDATA is bounded by the message");
+    if (type == dns::kMx) props.require(dns::decode_mx(rdata).has_value(), "MX names expanded");
   }
   return props.result();
 }
@@ -350,10 +376,11 @@ std::span<const Target> targets() {
   static constexpr Target kTargets[] = {
       {"tlsrpt_record", tlsrpt_record}, {"sts_record", sts_record},
       {"sts_policy", sts_policy},       {"txt_and_uris", txt_and_uris},
-      {"dns_rdata", dns_rdata},         {"smtp_reply", smtp_reply},
-      {"report_json", report_json},     {"report_decode", report_decode},
-      {"mail_extract", mail_extract},   {"mbox_split", mbox_split},
-      {"maildir_name", maildir_name},   {"imap_response", imap_response},
+      {"dns_rdata", dns_rdata},         {"dns_reply", dns_reply},
+      {"smtp_reply", smtp_reply},       {"report_json", report_json},
+      {"report_decode", report_decode}, {"mail_extract", mail_extract},
+      {"mbox_split", mbox_split},       {"maildir_name", maildir_name},
+      {"imap_response", imap_response},
   };
   return kTargets;
 }

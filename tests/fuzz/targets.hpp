@@ -26,6 +26,9 @@ std::string txt_and_uris(std::string_view input);
 // DNS RDATA decoders (names, TXT, MX, addresses, TLSA); the first byte picks the type.
 std::string dns_rdata(std::string_view input);
 
+// A DNS reply to "example.com" (the first byte picks the type): the stub resolver's parser.
+std::string dns_reply(std::string_view input);
+
 // SMTP reply lines, one per input line.
 std::string smtp_reply(std::string_view input);
 // TLS-RPT report JSON (RFC 8460 §4): bounded output, deterministic, hash present.

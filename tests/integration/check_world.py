@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """Runs the real `webshield check --json` against the test world (tests/world/) and compares
-every scenario domain with what tests/world/SCENARIOS.md says it must report.
+every scenario domain with what tests/world/SCENARIOS.md says it must report; twice: with the
+built-in validator asking knot, and with --stub-resolver asking the world's validating unbound.
 
 A code counts as implemented when src/ names it; every implemented code a scenario lists under
 "must" has to be reported, healthy domains must pass, and no domain may report an error or
@@ -24,28 +25,9 @@ def implemented_codes():
     return codes
 
 
-def main():
-    binary = sys.argv[1]
-    implemented = implemented_codes()
-    with running_world("webshield-world-") as (_, env):
-        scenarios = json.loads(pathlib.Path(env["WORLD_SCENARIOS"]).read_text())
-        run = subprocess.run(
-            [binary, "check", "--json", "--timeout", "5",
-             "--resolver", env["WORLD_DNS"], "--trust-anchor", env["WORLD_TRUST_ANCHOR"],
-             "--ca-file", env["WORLD_CA"],
-             "--https-port", env["WORLD_HTTPS_PORT"], "--smtp-port", env["WORLD_SMTP_PORT"]]
-            + [s["domain"] for s in scenarios],
-            capture_output=True, text=True, timeout=300)
-
-    if run.stderr:
-        print(run.stderr, file=sys.stderr)
-    results = {}
-    for line in run.stdout.splitlines():
-        item = json.loads(line)
-        results[item["domain"]] = item
-
+def compare(scenarios, results, implemented, asserted):
+    """The differences between `results` (domain → check JSON) and the scenarios."""
     failures = []
-    asserted = set()
     for s in scenarios:
         domain = s["domain"]
         result = results.get(domain)
@@ -66,6 +48,33 @@ def main():
         allowed = set(s["must"]) | set(s["may"])
         for code in sorted(serious - allowed):
             failures.append(f"{domain}: unexpected {code} (allowed: {sorted(allowed)})")
+    return failures
+
+
+def main():
+    binary = sys.argv[1]
+    implemented = implemented_codes()
+    failures = []
+    asserted = set()
+    with running_world("webshield-world-") as (_, env):
+        scenarios = json.loads(pathlib.Path(env["WORLD_SCENARIOS"]).read_text())
+        modes = {
+            "validator": ["--resolver", env["WORLD_DNS"], "--trust-anchor", env["WORLD_TRUST_ANCHOR"]],
+            "stub": ["--resolver", env["WORLD_RESOLVER"], "--stub-resolver"],
+        }
+        for mode, dns in modes.items():
+            run = subprocess.run(
+                [binary, "check", "--json", "--timeout", "5", *dns, "--ca-file", env["WORLD_CA"],
+                 "--https-port", env["WORLD_HTTPS_PORT"], "--smtp-port", env["WORLD_SMTP_PORT"]]
+                + [s["domain"] for s in scenarios],
+                capture_output=True, text=True, timeout=300)
+            if run.stderr:
+                print(run.stderr, file=sys.stderr)
+            results = {}
+            for line in run.stdout.splitlines():
+                item = json.loads(line)
+                results[item["domain"]] = item
+            failures += [f"{mode}: {f}" for f in compare(scenarios, results, implemented, asserted)]
 
     live = sorted(c for c in implemented if c not in asserted)
     print(f"{len(scenarios)} scenario domains checked; {len(asserted)} implemented codes "
@@ -74,8 +83,8 @@ def main():
         print("implemented codes no scenario asserted: " + ", ".join(live))
     for failure in failures:
         print("FAIL " + failure)
-    print(f"{len(scenarios) - len({f.split(':')[0] for f in failures})} passed, "
-          f"{len({f.split(':')[0] for f in failures})} failed")
+    failed = {":".join(f.split(":")[:2]) for f in failures}
+    print(f"{2 * len(scenarios) - len(failed)} of {2 * len(scenarios)} domain checks passed")
     return 1 if failures else 0
 
 

@@ -90,12 +90,37 @@ def main():
                f"{using} uses of {len(good_hosts)} good MX names made {connections} "
                f"connections")
 
-        # The same list backwards gives the same results.
+        # The same list backwards gives the same results, also through the stub resolver and
+        # the world's validating unbound.
         out_b = tmp / "b.jsonl"
         subprocess.run([binary, "scan", *opts, "--input", str(reversed_listing), "--output",
                         str(out_b), "--concurrency", "7"], capture_output=True, timeout=300)
         b = [r for r in records(out_b) if r["verdict"] != "error"]
         expect(outcome(b) == outcome(checked), "results do not depend on the order")
+        stub_opts = opts[:]
+        stub_opts[1:4] = [env["WORLD_RESOLVER"], "--stub-resolver"]  # instead of knot + anchor
+        out_s = tmp / "stub.jsonl"
+        subprocess.run([binary, "scan", *stub_opts, "--input", str(reversed_listing), "--output",
+                        str(out_s), "--concurrency", "40"], capture_output=True, timeout=300)
+        stub = [r for r in records(out_s) if r["verdict"] != "error"]
+        expect(outcome(stub) == outcome(checked), "the stub resolver gives the same results")
+
+        # A per-domain limit below the probe timeout: the silent MX's domain is written as
+        # unknown when the limit passes, the others are unaffected, the exit status says so.
+        limited = [*opts[:-1], "6"]  # --timeout 6
+        started = time.monotonic()
+        run = subprocess.run([binary, "scan", *limited, "--domain-timeout", "1", "--output", "-",
+                              "--input", "-"], input="mx-silent.plain.test\ngood.plain.test\n",
+                             capture_output=True, text=True, timeout=60)
+        elapsed = time.monotonic() - started
+        limited_out = {r["domain"]: r for r in map(json.loads, run.stdout.splitlines())}
+        silent_rec = limited_out.get("mx-silent.plain.test", {})
+        expect(silent_rec.get("verdict") == "unknown" and "did not finish within 1 s"
+               in silent_rec.get("error", ""), f"--domain-timeout: {silent_rec}")
+        expect(limited_out.get("good.plain.test", {}).get("verdict") == "pass",
+               "--domain-timeout leaves the other domains alone")
+        expect(run.returncode == 3 and elapsed < 5,
+               f"exit status 3 (got {run.returncode}); {elapsed:.1f} s")
 
         # Kill a slow scan, leave a half-written line, resume.
         out_c = tmp / "c.jsonl"

@@ -57,6 +57,7 @@ vhosts = {}            # host -> dict(cert=..., addr=..., locations={path: nginx
 cert_names = {"mx-good": [], "web-good": [], "expired": [], "selfsigned": [], "wrongname": [WRONG_NAME],
               "imap": ["127.0.0.1", "localhost"]}
 scenarios = []         # list of dicts
+bulk = []              # healthy domains for benchmarks (WORLD_BULK), not scenarios
 
 
 def zone_of(name):
@@ -942,6 +943,20 @@ http {{
         f.write(conf)
 
 
+def declare_bulk(count):
+    """`count` healthy domains b0000.bulk.plain.test…: TLS-RPT, MTA-STS enforce with a policy
+    served by nginx, MX on one of ten shared host names of the good SMTP server."""
+    for k in range(10):
+        smtp_host("mx%d.bulk.plain.test" % k)
+    for i in range(count):
+        d = "b%04d.bulk.plain.test" % i
+        host = "mx%d.bulk.plain.test" % (i % 10)
+        tlsrpt_ok(d)
+        sts(d, policy_text(mxs=[host]))
+        mx(d, host)
+        bulk.append(d)
+
+
 def markdown():
     rows = ["| domain | publishes | must report | may also report |", "|---|---|---|---|"]
     for s in scenarios:
@@ -965,6 +980,7 @@ def main():
     imap_port = int(os.environ["WORLD_IMAP_PORT"])
     imaps_port = int(os.environ["WORLD_IMAPS_PORT"])
     declare()
+    declare_bulk(int(os.environ.get("WORLD_BULK", "0")))
     make_certs(out)
     certs = os.path.join(out, "certs")
     subst = {
@@ -981,6 +997,8 @@ def main():
     imap_maildir = write_dovecot(out, imap_port, imaps_port)
     with open(os.path.join(out, "scenarios.json"), "w") as f:
         json.dump(scenarios, f, indent=1)
+    with open(os.path.join(out, "bulk.txt"), "w") as f:
+        f.write("".join(d + "\n" for d in bulk))
     env = {
         "WORLD_DIR": out,
         "WORLD_DNS": "%s:%d" % (DNS_ADDR, dns_port),
@@ -993,6 +1011,7 @@ def main():
         "WORLD_SMTP_PORT": str(smtp_port),
         "WORLD_DOWN_ADDR": DOWN_ADDR,
         "WORLD_SCENARIOS": os.path.join(out, "scenarios.json"),
+        "WORLD_BULK_LIST": os.path.join(out, "bulk.txt"),
         "WORLD_UNBOUND_CONF": os.path.join(out, "unbound.conf"),
         "WORLD_TLSA_GOOD": subst["TLSA_GOOD"],
         "WORLD_DKIM_KEY": dkim_key,

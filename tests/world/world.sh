@@ -8,6 +8,8 @@
 # Run as root (apt-get may be needed; nginx runs its workers as root).  Optional environment:
 #   WORLD_BASE_PORT   first port tried (default 15353); DNS, HTTPS, SMTP and IMAP take the first free
 #                     ports from there upward, so several worlds (different DIRs) can run at once.
+#   WORLD_BULK        also serve this many healthy domains (b0000.bulk.plain.test…, listed in
+#                     DIR/bulk.txt) for benchmarks
 #
 # `start` installs missing packages (knot, knot-dnsutils, nginx-light, openssl, python3,
 # python3-aiosmtpd, python3-dkim for the DKIM test, dovecot-imapd), then runs gen.py, which writes into DIR: a test CA (ca.pem) and certificates
@@ -17,6 +19,8 @@
 #   knot         authoritative DNS on 127.0.0.1:$WORLD_DNS_PORT (UDP+TCP) for plain.test (unsigned),
 #                signed.test (DNSSEC) and bogus.test (DNSSEC, wrong trust anchor), plus a few zones
 #                that are configured but never loaded (they answer SERVFAIL)
+#   unbound      a validating resolver on 127.0.0.1:$WORLD_RESOLVER port, forwarding .test to knot
+#                with the world's trust anchors (for --stub-resolver)
 #   nginx        HTTPS with SNI on 127.0.0.20:$WORLD_HTTPS_PORT (TLS >= 1.2) and on
 #                127.0.0.21:$WORLD_HTTPS_PORT (TLS 1.0/1.1 only)
 #   smtp-<name>  one aiosmtpd server per behaviour on 127.0.0.1x:$WORLD_SMTP_PORT (see gen.py
@@ -30,7 +34,7 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 PY=/usr/bin/python3   # Debian's python (python3-aiosmtpd), not whatever python3 is first in PATH
-PACKAGES="knot knot-dnsutils nginx-light openssl python3 python3-aiosmtpd python3-dkim dovecot-imapd"
+PACKAGES="knot knot-dnsutils nginx-light openssl python3 python3-aiosmtpd python3-dkim unbound dovecot-imapd"
 LOCK=/tmp/webshield-world.lock   # serialises port choice + server start between concurrent worlds
 
 STARTING=0   # set while `start` runs: a failure then stops what was already started
@@ -198,6 +202,36 @@ start_world() {
             done
     } >"$DIR/trust-anchor.txt"
     [[ $(grep -c ' DS ' "$DIR/trust-anchor.txt") == 2 ]] || die "could not write $DIR/trust-anchor.txt"
+
+    # A validating resolver in front of knot, with the same trust anchors: what `--stub-resolver`
+    # expects to talk to. AD set for signed.test, SERVFAIL for bogus.test.
+    local resolver_port
+    resolver_port=$(free_port "$base" "$WORLD_DNS_PORT" "$WORLD_HTTPS_PORT" "$WORLD_SMTP_PORT")
+    cat >"$DIR/unbound-server.conf" <<CONF
+server:
+    interface: 127.0.0.1@$resolver_port
+    do-daemonize: no
+    username: ""
+    chroot: ""
+    directory: "$DIR"
+    pidfile: ""
+    use-syslog: no
+    logfile: "$DIR/unbound.log"
+    access-control: 127.0.0.0/8 allow
+    do-not-query-localhost: no
+    local-zone: "test." nodefault
+    trust-anchor-file: "$DIR/trust-anchor.txt"
+    qname-minimisation: no
+    val-log-level: 2
+stub-zone:
+    name: "test"
+    stub-addr: 127.0.0.1@$WORLD_DNS_PORT
+CONF
+    unbound -c "$DIR/unbound-server.conf" >>"$DIR/unbound.log" 2>&1 9>&- &
+    echo $! >"$DIR/unbound.pid"
+    wait_for unbound "$DIR/unbound.log" "$DIR/unbound.pid" \
+        bash -c "kdig @127.0.0.1 -p $resolver_port +timeout=1 +retry=0 +adflag signed.test SOA | grep -q 'Flags:.* ad;'"
+    echo "WORLD_RESOLVER='127.0.0.1:$resolver_port'" >>"$DIR/world.env"
 
     # --- HTTPS -------------------------------------------------------------------------------------
     nginx -c "$DIR/nginx.conf" -p "$DIR/nginx" -e "$DIR/nginx-error.log" >>"$DIR/nginx-error.log" 2>&1 9>&- &

@@ -82,6 +82,11 @@ class FakeStore final : public store::Store {
     return {};
   }
 
+  Result<store::Status> status() override {
+    if (down) return fail("database is down");
+    return store::Status{"fake", 0, reports_.size(), quarantine_.size()};
+  }
+
   const std::vector<store::NewReport>& stored() const { return reports_; }
   const std::map<store::Id, store::NewQuarantined>& quarantined_items() const {
     return quarantine_;
