@@ -31,7 +31,6 @@ class FileSource final : public Source {
  public:
   FileSource(std::vector<std::string> paths, const Limits& limits);
   std::string describe() const override { return "files"; }
-  bool consumes() const override { return false; }
   Result<std::optional<std::size_t>> start() override;
   Result<std::optional<Item>> next() override;
   Result<void> acknowledge(std::span<const Ack>) override { return {}; }
@@ -99,7 +98,6 @@ class MboxSource final : public Source {
   MboxSource(std::filesystem::path path, const Limits& limits);
   ~MboxSource() override;
   std::string describe() const override { return "mbox " + path_.string(); }
-  bool consumes() const override { return false; }
   Result<std::optional<std::size_t>> start() override;
   Result<std::optional<Item>> next() override;
   Result<void> acknowledge(std::span<const Ack>) override { return {}; }

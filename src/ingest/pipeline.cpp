@@ -20,12 +20,11 @@ bool Pipeline::quarantine(const Item& item, std::string reason, Outcome ack_as,
   q.origin = item.origin;
   q.reason = std::move(reason);
   q.received_at = clock_();
-  if (!source_consumes_) {
-    if (const auto earlier = already_quarantined(q)) {
-      ++counts_.quarantined;
-      log_(fmt::format("{}: quarantined before (id {}): {}", item.origin, *earlier, q.reason));
-      return true;
-    }
+  if (const auto earlier = already_quarantined(q)) {
+    ++counts_.quarantined;
+    log_(fmt::format("{}: quarantined before (id {}): {}", item.origin, *earlier, q.reason));
+    acks_.push_back({item.key, ack_as});
+    return true;
   }
   auto id = store_.quarantine(q);
   if (!id) {
@@ -178,7 +177,6 @@ void Pipeline::count_added(const store::Added& added, std::size_t key) {
 }
 
 PassResult Pipeline::run(Source& source, const std::atomic<bool>* stop, const Progress& progress) {
-  source_consumes_ = source.consumes();
   auto total = source.start();
   if (!total) return {PassEnd::source_failed, total.error().describe()};
   const Counts before = counts_;

@@ -75,8 +75,8 @@ class Pipeline {
   // Returns false when the store failed.
   bool handle(Source& source, Item item, std::string& error);
   bool quarantine(const Item& item, std::string reason, Outcome ack_as, std::string& error);
-  // For sources that keep their items (files, mbox): the id of the same item (origin and bytes)
-  // quarantined by an earlier run, so that reading a directory twice quarantines nothing twice.
+  // The id of the same item (origin, bytes and reason) quarantined before, so that reading a
+  // directory, an mbox or (--include-seen) a mailbox again quarantines nothing twice.
   std::optional<store::Id> already_quarantined(const store::NewQuarantined& q);
   bool flush(Source& source, std::string& error);
   void count_added(const store::Added& added, std::size_t key);
@@ -91,7 +91,6 @@ class Pipeline {
   std::vector<Pending> batch_;
   std::vector<Ack> acks_;  // durable items waiting for the batch's commit
   std::chrono::steady_clock::time_point batch_started_;
-  bool source_consumes_ = true;
   // origin → (id, size) of quarantined items, loaded once when first needed.
   std::optional<std::multimap<std::string, std::pair<store::Id, std::uint64_t>>> quarantine_index_;
 };

@@ -54,9 +54,6 @@ class Source {
   virtual Result<void> acknowledge(std::span<const Ack> acks) = 0;
   // Whether polling it again can find new items (mailboxes, not files).
   virtual bool can_watch() const { return false; }
-  // Whether acknowledging takes items away (mailboxes); files and mbox files stay as they are,
-  // and a second run reads them again.
-  virtual bool consumes() const { return true; }
 };
 
 }  // namespace webshield::ingest

@@ -64,9 +64,10 @@ class Imap:
         return data[0].split() if typ == "OK" else None
 
     def empty(self, mailbox="INBOX"):
-        self.m.select(mailbox)
-        self.m.store("1:*", "+FLAGS.SILENT", "(\\Deleted)")
-        self.m.expunge()
+        if self.search("ALL", mailbox):
+            self.m.select(mailbox)
+            self.m.store("1:*", "+FLAGS.SILENT", "(\\Deleted)")
+            self.m.expunge()
 
     def close(self):
         self.m.logout()

@@ -22,6 +22,7 @@ def running_world(prefix):
     """Yields (temporary directory, world settings); the world runs inside the block."""
     with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
         tmp = pathlib.Path(tmp)
+        tmp.chmod(0o711)  # Dovecot's users (not root) must reach their files in the world
         world = tmp / "world"
         subprocess.run([str(WORLD), "start", str(world)], check=True, stdout=subprocess.DEVNULL)
         try:

@@ -697,7 +697,8 @@ def write_dovecot(out, imap_port, imaps_port):
         f.write("%s:{PLAIN}%s::::::\n" % (IMAP_USER, IMAP_PASSWORD))
     with open(os.path.join(out, "imap-password"), "w") as f:
         f.write(IMAP_PASSWORD + "\n")
-    # Dovecot never gives mail access to root: the mailbox belongs to nobody.
+    # Dovecot never gives mail access to root: the mailbox belongs to nobody, and DIR must be
+    # reachable for nobody (world.sh checks).
     nobody = pwd.getpwnam("nobody")
     maildir = os.path.join(out, "mail", IMAP_USER, "Maildir")
     for sub in ("", "cur", "new", "tmp"):

@@ -139,14 +139,15 @@ status_world() {
     done
 }
 
-# The IMAPS greeting, with the certificate checked against the test CA.
+# A login over IMAPS, with the certificate checked against the test CA (the greeting comes
+# before Dovecot's auth process is ready).
 imap_ok() {
-    "$PY" - "$1" "$DIR/ca.pem" <<'EOF'
-import socket, ssl, sys
+    "$PY" - "$1" "$DIR/ca.pem" "$DIR/imap-password" <<'EOF'
+import imaplib, ssl, sys
 ctx = ssl.create_default_context(cafile=sys.argv[2])
-with socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=1) as raw:
-    with ctx.wrap_socket(raw, server_hostname="127.0.0.1") as s:
-        sys.exit(0 if s.recv(100).startswith(b"* OK") else 1)
+m = imaplib.IMAP4_SSL("127.0.0.1", int(sys.argv[1]), ssl_context=ctx, timeout=1)
+m.login("tlsrpt", open(sys.argv[3]).read().strip())
+m.logout()
 EOF
 }
 
@@ -163,6 +164,11 @@ start_world() {
         pid_alive "$f" && die "$DIR already has running servers ($f); run: $0 stop $DIR"
     done
     shopt -u nullglob
+    # Dovecot's processes run as dovecot and nobody (it never gives root mail access): they must
+    # be able to enter DIR.
+    if ! setpriv --reuid=nobody --regid=nogroup --clear-groups test -x "$DIR"; then
+        die "Dovecot's users cannot enter $DIR: make it and its parents searchable (chmod o+x)"
+    fi
     # Start from a clean directory (keep nothing from a previous run).
     rm -rf "${DIR:?}"/{certs,ca,zones,knot,nginx,policies,ready,dovecot,mail} "$DIR"/*.log "$DIR"/*.pid
 
@@ -206,7 +212,8 @@ start_world() {
     # A validating resolver in front of knot, with the same trust anchors: what `--stub-resolver`
     # expects to talk to. AD set for signed.test, SERVFAIL for bogus.test.
     local resolver_port
-    resolver_port=$(free_port "$base" "$WORLD_DNS_PORT" "$WORLD_HTTPS_PORT" "$WORLD_SMTP_PORT")
+    resolver_port=$(free_port "$base" "$WORLD_DNS_PORT" "$WORLD_HTTPS_PORT" "$WORLD_SMTP_PORT" \
+        "$WORLD_IMAP_PORT" "$WORLD_IMAPS_PORT")
     cat >"$DIR/unbound-server.conf" <<CONF
 server:
     interface: 127.0.0.1@$resolver_port
