@@ -223,8 +223,12 @@ int run_ingest(const IngestArgs& args) {
 
   install_stop_signals();
   ProgressLine progress(!args.stdin_mail && isatty(STDERR_FILENO) == 1);
+  // The exit status tells about the last poll (with --watch: the one before the stop).
   bool store_failed = false, source_failed = false;
+  ingest::Counts poll_start;
   for (;;) {
+    store_failed = source_failed = false;
+    poll_start = pipeline.counts();
     for (auto& source : *sources) {
       if (g_stop.load()) break;
       progress.restart();
@@ -245,7 +249,6 @@ int run_ingest(const IngestArgs& args) {
     }
     if (args.watch <= 0 || g_stop.load()) break;
     // --watch: a failure is reported and tried again at the next poll.
-    store_failed = source_failed = false;
     for (int i = 0; i < args.watch * 10 && !g_stop.load(); ++i)
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     if (g_stop.load()) break;
@@ -261,8 +264,14 @@ int run_ingest(const IngestArgs& args) {
     if (c.failed + c.deferred > 0) line += fmt::format(", not stored {}", c.failed + c.deferred);
     std::cout << line << '\n';
   }
-  if (store_failed || c.deferred > 0) return kExitTempFail;
-  if (source_failed || c.failed > 0 || c.unacknowledged > 0) return kExitIoErr;
+  const auto since = [&poll_start, &c](std::size_t ingest::Counts::*n) {
+    return c.*n - poll_start.*n;
+  };
+  if (store_failed || since(&ingest::Counts::deferred) > 0) return kExitTempFail;
+  if (source_failed || since(&ingest::Counts::failed) > 0
+      || since(&ingest::Counts::unacknowledged) > 0) {
+    return kExitIoErr;
+  }
   if (args.stdin_mail && c.too_large > 0) return kExitDataErr;
   return 0;
 }
@@ -431,9 +440,12 @@ void add_ingest_command(CLI::App& app, int& status) {
   cmd->add_flag("--include-seen", args->include_seen,
                 "Also messages already seen (Maildir cur/ with S, IMAP \\Seen): duplicates are "
                 "still stored once");
-  cmd->add_flag("--watch{60}", args->watch,
-                "--watch[=SECONDS]: poll the mailboxes every SECONDS (default 60) until SIGINT "
-                "or SIGTERM (the current item is finished first)");
+  cmd->add_option("--watch", args->watch,
+                  "--watch [SECONDS]: poll the mailboxes every SECONDS (default 60) until SIGINT "
+                  "or SIGTERM (the current item is finished first)")
+      ->expected(0, 1)
+      ->default_str("60")
+      ->check(CLI::Range(1, 86400));
   add_dkim_policy_option(*cmd, args->dkim_policy);
   add_dkim_options(*cmd, args->dkim);
   cmd->add_flag("--no-quarantine-non-reports", args->no_quarantine_non_reports,

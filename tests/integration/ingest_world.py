@@ -45,12 +45,12 @@ def corpus_mails():
 class Imap:
     """The test's own view of the Dovecot mailbox (python3 imaplib over IMAPS)."""
 
-    def __init__(self, env):
+    def __init__(self, env, user=None):
         ctx = ssl.create_default_context(cafile=env["WORLD_CA"])
         self.m = imaplib.IMAP4_SSL(env["WORLD_IMAP_ADDR"], int(env["WORLD_IMAPS_PORT"]),
                                    ssl_context=ctx)
         password = pathlib.Path(env["WORLD_IMAP_PASSWORD_FILE"]).read_text().strip()
-        self.m.login(env["WORLD_IMAP_USER"], password)
+        self.m.login(user or env["WORLD_IMAP_USER"], password)
 
     def append(self, message, mailbox="INBOX"):
         typ, _ = self.m.append(mailbox, None, None, message)  # no flags: unseen
@@ -80,8 +80,8 @@ class Webshield:
         self.dns = ["--resolver", env["WORLD_DNS"], "--trust-anchor", env["WORLD_TRUST_ANCHOR"],
                     "--timeout", "5"]
 
-    def imap(self):
-        return ["--imap", self.env["WORLD_IMAP_URL"], "--password-file",
+    def imap(self, url=None):
+        return ["--imap", url or self.env["WORLD_IMAP_URL"], "--password-file",
                 self.env["WORLD_IMAP_PASSWORD_FILE"], "--ca-file", self.env["WORLD_CA"]]
 
     def run(self, db, *args, stdin=None):
@@ -107,13 +107,6 @@ class Webshield:
                 seen.add((j["organization_name"], j["report_id"], j["date_range"]["start"],
                           j["date_range"]["end"], j["sha256"]))
         return seen
-
-
-def no_store(binary, tmp):
-    """True when this build has no store implementation yet (the test cannot run)."""
-    run = subprocess.run([binary, "ingest", "--db", "sqlite:%s/probe.db" % tmp, "--no-dkim",
-                          str(CORPUS / "mail-auth" / "rpt01.json")], capture_output=True, text=True)
-    return "no store implementation" in run.stderr
 
 
 def test_imap(ws, env, tmp):
@@ -179,6 +172,18 @@ def test_imap(ws, env, tmp):
     expect(imap.search("ALL") == [] and len(imap.search("ALL", "Processed") or []) == 3,
            "IMAP: ... and moved out of INBOX into Processed")
     imap.close()
+
+    # A server without MOVE and UIDPLUS: COPY, \Deleted and EXPUNGE, over IMAP with STARTTLS.
+    nomove = Imap(env, env["WORLD_IMAP_USER_NOMOVE"])
+    for i in range(2):
+        nomove.append(report_mail("sender.example", "nomove-%d" % i))
+    url = "imap://%s@%s:%s/INBOX" % (env["WORLD_IMAP_USER_NOMOVE"], env["WORLD_IMAP_ADDR"],
+                                     env["WORLD_IMAP_PORT"])
+    code, c = ws.run(db, *ws.imap(url), "--imap-done", "move:Processed")
+    expect(code == 0 and c.get("stored") == 2, "IMAP+STARTTLS without MOVE: stored")
+    expect(nomove.search("ALL") == [] and len(nomove.search("ALL", "Processed") or []) == 2,
+           "IMAP without MOVE: copied to Processed and expunged from INBOX")
+    nomove.close()
 
 
 def test_killed(ws, env, tmp):
@@ -267,9 +272,6 @@ def test_maildir_mbox_stdin_files(ws, env, tmp):
 def main():
     binary = sys.argv[1]
     with running_world("webshield-ingest-") as (tmp, env):
-        if no_store(binary, tmp):
-            print("SKIPPED: this build of webshield has no store implementation")
-            return 77
         ws = Webshield(binary, env)
         test_imap(ws, env, tmp)
         test_killed(ws, env, tmp)

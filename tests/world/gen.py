@@ -681,6 +681,9 @@ def make_dkim_key(out):
 
 IMAP_ADDR = "127.0.0.1"
 IMAP_USER = "tlsrpt"
+# A second user whose server advertises no MOVE and no UIDPLUS (a per-user imap_capability):
+# moving must fall back to COPY, \Deleted and EXPUNGE.
+IMAP_USER_NOMOVE = "nomove"
 IMAP_PASSWORD = "world-imap-password"
 
 
@@ -695,14 +698,17 @@ def write_dovecot(out, imap_port, imaps_port):
     passwd = os.path.join(ddir, "passwd")
     with open(passwd, "w") as f:
         f.write("%s:{PLAIN}%s::::::\n" % (IMAP_USER, IMAP_PASSWORD))
+        f.write("%s:{PLAIN}%s::::::userdb_imap_capability=IMAP4rev1\n" % (IMAP_USER_NOMOVE,
+                                                                          IMAP_PASSWORD))
     with open(os.path.join(out, "imap-password"), "w") as f:
         f.write(IMAP_PASSWORD + "\n")
     # Dovecot never gives mail access to root: the mailbox belongs to nobody, and DIR must be
     # reachable for nobody (world.sh checks).
     nobody = pwd.getpwnam("nobody")
     maildir = os.path.join(out, "mail", IMAP_USER, "Maildir")
-    for sub in ("", "cur", "new", "tmp"):
-        os.makedirs(os.path.join(maildir, sub), exist_ok=True)
+    for user in (IMAP_USER, IMAP_USER_NOMOVE):
+        for sub in ("", "cur", "new", "tmp"):
+            os.makedirs(os.path.join(out, "mail", user, "Maildir", sub), exist_ok=True)
     for root, dirs, _files in os.walk(os.path.join(out, "mail")):
         os.chown(root, nobody.pw_uid, nobody.pw_gid)
         for d in dirs:
@@ -1023,6 +1029,7 @@ def main():
         "WORLD_IMAPS_PORT": str(imaps_port),
         "WORLD_IMAP_URL": "imaps://%s@%s:%d/INBOX" % (IMAP_USER, IMAP_ADDR, imaps_port),
         "WORLD_IMAP_USER": IMAP_USER,
+        "WORLD_IMAP_USER_NOMOVE": IMAP_USER_NOMOVE,
         "WORLD_IMAP_PASSWORD_FILE": os.path.join(out, "imap-password"),
         "WORLD_IMAP_MAILDIR": imap_maildir,
     }

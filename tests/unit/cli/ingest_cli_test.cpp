@@ -26,7 +26,8 @@ TEST(IngestCli, BadUsageExits64) {
   } cases[] = {
       {{"ingest", "--db", kNoStore}, "nothing to read"},
       {{"ingest", "--db", kNoStore, "--stdin-mail", "a.eml"}, "--stdin-mail reads one message"},
-      {{"ingest", "--db", kNoStore, "--watch", "dir/"}, "--watch polls mailboxes"},
+      {{"ingest", "--db", kNoStore, "dir/", "--watch"}, "--watch polls mailboxes"},
+      {{"ingest", "--db", kNoStore, "--stdin-mail", "--watch", "5"}, "--watch polls mailboxes"},
       {{"ingest", "--db", kNoStore, "--no-dkim", "--dkim", "require", "--maildir", "x"},
        "--dkim require needs DKIM verification"},
       {{"ingest", "--db", kNoStore, "--maildir", "x", "--maildir-done", "archive"},

@@ -8,9 +8,7 @@
 #include <cstdlib>
 #include <filesystem>
 
-#include "codec/decode.hpp"
-#include "mail/extract.hpp"
-#include "report/parse.hpp"
+#include "ingest/intake.hpp"
 #include "store/connection.hpp"
 #include "unit/test_support.hpp"
 
@@ -98,35 +96,16 @@ store::NewReport corpus_report(const std::string& relative_path) {
   out.raw = read_file(corpus_dir() + relative_path);
   out.origin = "corpus:" + relative_path;
   out.received_at = 1'790'000'000;
-  out.source.transport = "file";
-  out.source.name = std::filesystem::path(relative_path).filename().string();
-  std::string_view payload = out.raw;
-  mail::MailReport mail_report;
-  if (relative_path.ends_with(".eml")) {
-    mail::ExtractOptions options;
-    options.verify_dkim = false;
-    auto m = mail::extract_report(payload, limits, options);
-    EXPECT_TRUE(m) << relative_path << ": " << m.error().describe();
-    if (!m) return out;
-    mail_report = std::move(*m);
-    payload = mail_report.attachment;
-    out.source.transport = "mail";
-    out.source.name = mail_report.filename;
-    out.source.report_domain = mail_report.report_domain;
-    out.source.submitter = mail_report.submitter;
-    out.source.dkim = mail_report.dkim;
-    out.source.dkim_domain = mail_report.dkim_domain;
-  }
-  auto decoded = codec::decode_report(payload, limits);
-  EXPECT_TRUE(decoded) << relative_path << ": " << decoded.error().describe();
-  if (!decoded) return out;
-  auto parsed = report::parse_report(decoded->bytes, limits);
-  EXPECT_TRUE(parsed) << relative_path << ": " << parsed.error().describe();
+  // The intake step of `report parse` and `ingest`, without DKIM.
+  ingest::Intake intake(limits, {.verify_dkim = false}, nullptr);
+  auto parsed = intake.read(out.raw, ingest::Kind::sniff);
+  EXPECT_TRUE(parsed) << relative_path << ": " << (parsed ? "" : parsed.error().reason);
   if (!parsed) return out;
-  out.report = std::move(*parsed);
-  auto& w = out.report.warnings;
-  w.insert(w.begin(), decoded->warnings.begin(), decoded->warnings.end());
-  w.insert(w.begin(), mail_report.warnings.begin(), mail_report.warnings.end());
+  out.report = std::move(parsed->report);
+  out.source = std::move(parsed->source);
+  if (out.source.transport == "file") {
+    out.source.name = std::filesystem::path(relative_path).filename().string();
+  }
   return out;
 }
 

@@ -50,8 +50,8 @@ class TestDatabase {
 // Opens the store or fails the test.
 std::unique_ptr<store::Store> open_or_fail(const std::string& url);
 
-// One file of tests/fixtures/reports/ read as `webshield report parse --no-dkim` reads it:
-// a mail message through mail::extract_report, then codec::decode_report, then the parser.
+// One file of tests/fixtures/reports/ read as `webshield report parse --no-dkim` reads it (the
+// intake step of src/ingest).
 store::NewReport corpus_report(const std::string& relative_path);
 
 // Every report file of the corpus (the .json and .eml files), sorted.
