@@ -53,7 +53,7 @@ UnixSeconds now_seconds() {
 }
 
 struct IngestArgs {
-  std::string db;
+  DbArgs db;
   std::vector<std::string> paths;
   std::vector<std::string> maildirs;
   std::string maildir_done = "seen";
@@ -200,13 +200,9 @@ int run_ingest(const IngestArgs& args) {
     std::cerr << "webshield: ingest: " << keys.error().describe() << '\n';
     return kExitUsage;
   }
-  const std::string url = args.db.empty() ? store::default_url() : args.db;
-  auto store = store::open(url);
-  if (!store) {
-    std::cerr << "webshield: ingest: the store is unavailable: " << store.error().describe()
-              << '\n';
-    return kExitTempFail;
-  }
+  int db_status = 0;
+  auto store = open_store(args.db, db_status);
+  if (!store) return kExitTempFail;  // the MTA keeps the message and retries
   ingest::IntakeOptions intake_options{.verify_dkim = !args.dkim.no_dkim,
                                        .dkim_policy = args.dkim_policy == "require"
                                                           ? ingest::DkimPolicy::require
@@ -216,7 +212,7 @@ int run_ingest(const IngestArgs& args) {
   options.batch_reports = std::max<std::size_t>(1, args.batch);
   options.quarantine_non_reports = !args.no_quarantine_non_reports;
   ingest::Pipeline pipeline(
-      **store, intake, options,
+      *store, intake, options,
       // Origins and reasons hold outside text: no control characters reach the terminal.
       [](const std::string& line) { std::cerr << "webshield: " << terminal_safe(line) << '\n'; },
       now_seconds);
@@ -279,7 +275,7 @@ int run_ingest(const IngestArgs& args) {
 // --- quarantine retry ---------------------------------------------------------------------
 
 struct RetryArgs {
-  std::string db;
+  DbArgs db;
   std::vector<store::Id> ids;
   bool all = false;
   std::string dkim_policy = "keep";
@@ -297,13 +293,10 @@ int run_retry(const RetryArgs& args) {
     std::cerr << "webshield: quarantine retry: " << keys.error().describe() << '\n';
     return kExitUsage;
   }
-  auto opened = store::open(args.db.empty() ? store::default_url() : args.db);
-  if (!opened) {
-    std::cerr << "webshield: quarantine retry: the store is unavailable: "
-              << opened.error().describe() << '\n';
-    return kExitTempFail;
-  }
-  store::Store& store = **opened;
+  int db_status = 0;
+  auto opened = open_store(args.db, db_status);
+  if (!opened) return kExitTempFail;
+  store::Store& store = *opened;
   ingest::Intake intake(limits,
                         {.verify_dkim = !args.dkim.no_dkim,
                          .dkim_policy = args.dkim_policy == "require" ? ingest::DkimPolicy::require
@@ -411,9 +404,7 @@ void add_ingest_command(CLI::App& app, int& status) {
       "source or an item could not be read or acknowledged; 75 the store is unavailable (or a "
       "DKIM key lookup failed with --dkim require): nothing that was not stored is "
       "acknowledged, run again later (an MTA retries). See docs/ingest.md.");
-  cmd->add_option("--db", args->db,
-                  "Store URL: sqlite:PATH or postgresql://… (default: "
-                  "sqlite under $XDG_DATA_HOME/webshield)");
+  add_db_option(*cmd, args->db);
   cmd->add_option("paths", args->paths,
                   "Report files and directories (recursive; never changed); '-' is standard "
                   "input");
@@ -469,7 +460,7 @@ void add_quarantine_retry(CLI::App& quarantine, int& status) {
       "is unavailable.");
   retry->add_option("ids", retry_args->ids, "Quarantined item ids");
   retry->add_flag("--all", retry_args->all, "Every quarantined item");
-  retry->add_option("--db", retry_args->db, "Store URL (as for ingest)");
+  add_db_option(*retry, retry_args->db);
   add_dkim_policy_option(*retry, retry_args->dkim_policy);
   add_dkim_options(*retry, retry_args->dkim);
   retry->callback([retry_args, &status] { status = run_retry(*retry_args); });
