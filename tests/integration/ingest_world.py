@@ -3,7 +3,9 @@
 (tests/world/): report mail delivered into the IMAP mailbox (some DKIM-signed with the world's
 key) is stored over IMAPS and marked seen or moved; a second run stores nothing new; a store
 that fails leaves every message unseen; a killed ingest loses nothing and stores nothing twice;
-Maildir, mbox, --stdin-mail and the corpus files twice give the counts they must.
+Maildir, mbox, --stdin-mail and the corpus files twice give the counts they must, in SQLite and
+in the PostgreSQL server named by WEBSHIELD_TEST_POSTGRES (ctest's fixture `postgres`; without
+it the PostgreSQL part fails).
 
 usage: ingest_world.py WEBSHIELD_BINARY
 """
@@ -269,6 +271,27 @@ def test_maildir_mbox_stdin_files(ws, env, tmp):
            "corpus: ingested twice, the counts do not change")
 
 
+def test_postgres(ws):
+    """The corpus twice and one mail twice into PostgreSQL, in a database of its own."""
+    server = os.environ.get("WEBSHIELD_TEST_POSTGRES")
+    expect(bool(server), "PostgreSQL: WEBSHIELD_TEST_POSTGRES names a server")
+    if not server:
+        return
+    for sql in ("DROP DATABASE IF EXISTS ingest_world", "CREATE DATABASE ingest_world"):
+        subprocess.run(["psql", "-q", server, "-c", sql], check=True, capture_output=True)
+    db = server.replace("postgresql:///postgres", "postgresql:///ingest_world", 1)
+    code, first = ws.run(db, "--no-dkim", str(CORPUS))
+    code2, second = ws.run(db, "--no-dkim", str(CORPUS))
+    expect(code == 0 and first.get("stored", 0) + first.get("duplicates", 0) == 20
+           and first.get("quarantined") == 1, "PostgreSQL: the corpus is stored")
+    expect(code2 == 0 and second.get("stored") == 0 and second.get("duplicates") == 20,
+           "PostgreSQL: the corpus ingested twice, the counts do not change")
+    mail = (CORPUS / "mox" / "example.eml").read_bytes()
+    code, c = ws.run(db, "--no-dkim", "--stdin-mail", stdin=mail)
+    expect(code == 0 and c.get("duplicates") == 1, "PostgreSQL: --stdin-mail of a stored report")
+    subprocess.run(["psql", "-q", server, "-c", "DROP DATABASE ingest_world"], capture_output=True)
+
+
 def main():
     binary = sys.argv[1]
     with running_world("webshield-ingest-") as (tmp, env):
@@ -276,6 +299,7 @@ def main():
         test_imap(ws, env, tmp)
         test_killed(ws, env, tmp)
         test_maildir_mbox_stdin_files(ws, env, tmp)
+        test_postgres(ws)
     print(f"{len(passed)} passed, {len(failures)} failed")
     return 1 if failures else 0
 
