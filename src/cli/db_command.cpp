@@ -23,12 +23,8 @@ void add_db_command(CLI::App& app, int& status) {
   migrate->callback([args, &status] {
     auto store = open_store(*args, status);
     if (!store) return;
-    auto s = store->status();
-    if (!s) {
-      std::cerr << "webshield: " << s.error().describe() << '\n';
-      status = kExitDatabase;
-      return;
-    }
+    auto s = stored_value(store->status(), status);
+    if (!s) return;
     std::cout << fmt::format("schema version {} (the latest this program knows)\n",
                              s->schema_version);
     status = 0;
@@ -42,12 +38,8 @@ void add_db_command(CLI::App& app, int& status) {
   show->callback([args, &status] {
     auto store = open_store(*args, status);
     if (!store) return;
-    auto s = store->status();
-    if (!s) {
-      std::cerr << "webshield: " << s.error().describe() << '\n';
-      status = kExitDatabase;
-      return;
-    }
+    auto s = stored_value(store->status(), status);
+    if (!s) return;
     const std::string url = args->url.empty() ? store::default_url() : args->url;
     std::cout << fmt::format(
         "database        {}\nbackend         {}\nschema version  {} (this program knows {})\n"

@@ -52,12 +52,8 @@ void add_quarantine_command(CLI::App& app, int& status) {
   list->callback([list_args, &status] {
     auto store = open_store(list_args->db, status);
     if (!store) return;
-    auto items = store->quarantined(list_args->limit);
-    if (!items) {
-      std::cerr << "webshield: " << items.error().describe() << '\n';
-      status = kExitDatabase;
-      return;
-    }
+    auto items = stored_value(store->quarantined(list_args->limit), status);
+    if (!items) return;
     if (list_args->json) {
       for (const store::Quarantined& q : *items)
         std::cout << json_line(item_json(q)) << '\n';
@@ -84,12 +80,8 @@ void add_quarantine_command(CLI::App& app, int& status) {
   show->callback([show_args, &status] {
     auto store = open_store(show_args->db, status);
     if (!store) return;
-    auto found = store->quarantined_item(show_args->id);
-    if (!found) {
-      std::cerr << "webshield: " << found.error().describe() << '\n';
-      status = kExitDatabase;
-      return;
-    }
+    auto found = stored_value(store->quarantined_item(show_args->id), status);
+    if (!found) return;
     if (!*found) {
       std::cerr << "webshield: no quarantined item " << show_args->id << '\n';
       status = kExitNotFound;

@@ -96,12 +96,8 @@ void add_reports_command(CLI::App& app, int& status) {
     options.selection = *sel;
     options.limit = list_args->limit;
     if (list_args->before > 0) options.before = list_args->before;
-    auto reports = store->reports(options);
-    if (!reports) {
-      std::cerr << "webshield: " << reports.error().describe() << '\n';
-      status = kExitDatabase;
-      return;
-    }
+    auto reports = stored_value(store->reports(options), status);
+    if (!reports) return;
     if (list_args->json) {
       for (const store::StoredReport& s : *reports)
         std::cout << json_line(stored_json(s)) << '\n';
@@ -123,12 +119,8 @@ void add_reports_command(CLI::App& app, int& status) {
   show->callback([show_args, &status] {
     auto store = open_store(show_args->db, status);
     if (!store) return;
-    auto found = store->report(show_args->id, show_args->raw);
-    if (!found) {
-      std::cerr << "webshield: " << found.error().describe() << '\n';
-      status = kExitDatabase;
-      return;
-    }
+    auto found = stored_value(store->report(show_args->id, show_args->raw), status);
+    if (!found) return;
     if (!*found) {
       std::cerr << "webshield: no report " << show_args->id << '\n';
       status = kExitNotFound;

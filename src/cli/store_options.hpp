@@ -5,8 +5,10 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -30,6 +32,16 @@ void add_db_option(CLI::App& cmd, DbArgs& args);
 // Opens the store; on failure prints "webshield: cannot open URL: why" (password masked),
 // sets `status` to kExitDatabase and returns null.
 std::unique_ptr<store::Store> open_store(const DbArgs& args, int& status);
+
+// The value of a store call; on failure prints "webshield: why", sets `status` to
+// kExitDatabase and returns nothing.
+template <class T>
+std::optional<T> stored_value(Result<T> result, int& status) {
+  if (result) return std::move(*result);
+  std::cerr << "webshield: " << result.error().describe() << '\n';
+  status = kExitDatabase;
+  return std::nullopt;
+}
 
 struct SelectionArgs {
   std::string domain;

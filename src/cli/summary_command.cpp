@@ -136,12 +136,8 @@ void add_summary_command(CLI::App& app, int& status) {
     }
     auto store = open_store(args->db, status);
     if (!store) return;
-    auto summary = store->summary(*sel);
-    if (!summary) {
-      std::cerr << "webshield: " << summary.error().describe() << '\n';
-      status = kExitDatabase;
-      return;
-    }
+    auto summary = stored_value(store->summary(*sel), status);
+    if (!summary) return;
     std::vector<const Breakdown*> shown;
     for (const Breakdown& b : kBreakdowns)
       if (args->by.empty() || args->by == b.by) shown.push_back(&b);

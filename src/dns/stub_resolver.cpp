@@ -33,6 +33,11 @@ std::string cache_key(const std::string& name, std::uint16_t type) {
   return key;
 }
 
+// The key of a question in flight: the socket it was sent on and its query ID.
+std::uint32_t id_key(std::size_t socket, std::uint16_t id) {
+  return static_cast<std::uint32_t>(socket << 16 | id);
+}
+
 Answer failure(Status status, std::string why) {
   Answer a;
   a.status = status;
@@ -135,7 +140,7 @@ void StubResolver::resolve(const std::string& name, std::uint16_t type, Callback
   q.socket = next_socket_++ % sockets_.size();
   do {
     q.id = static_cast<std::uint16_t>(random_());
-  } while (by_id_.contains(static_cast<std::uint32_t>(q.socket << 16 | q.id)));
+  } while (by_id_.contains(id_key(q.socket, q.id)));
   auto query = encode_query(q.id, name, type);
   if (!query) {
     asio::post(io_, [done = std::move(q.waiters.front()), why = query.error().describe()]() {
@@ -144,7 +149,7 @@ void StubResolver::resolve(const std::string& name, std::uint16_t type, Callback
     return;
   }
   q.query = std::move(*query);
-  by_id_.emplace(static_cast<std::uint32_t>(q.socket << 16 | q.id), &q);
+  by_id_.emplace(id_key(q.socket, q.id), &q);
   inflight_.emplace(key, std::move(owned));
 
   q.deadline.expires_after(options_.timeout);
@@ -253,7 +258,7 @@ void StubResolver::on_datagram(Socket& socket, std::string_view wire, bool cut) 
   if (wire.size() < 2) return;
   const auto id = static_cast<std::uint16_t>(static_cast<std::uint8_t>(wire[0]) << 8
                                              | static_cast<std::uint8_t>(wire[1]));
-  const auto it = by_id_.find(static_cast<std::uint32_t>(socket.index << 16 | id));
+  const auto it = by_id_.find(id_key(socket.index, id));
   if (it == by_id_.end()) return;  // late, duplicated or forged
   Question& q = *it->second;
   if (cut) {  // longer than our buffer: the whole of it comes over TCP
@@ -332,7 +337,7 @@ void StubResolver::finish(const std::string& key, Answer answer) {
   if (it == inflight_.end()) return;
   std::unique_ptr<Question> q = std::move(it->second);
   inflight_.erase(it);
-  by_id_.erase(static_cast<std::uint32_t>(q->socket << 16 | q->id));
+  by_id_.erase(id_key(q->socket, q->id));
   q->deadline.cancel();
   q->retry.cancel();
   if (q->tcp) q->tcp->close();
