@@ -34,6 +34,8 @@ void apply_flags(const CLI::App& cmd, const ServeArgs& a, server::ServeConfig& c
   if (given("--log-format")) c.log_format = f.log_format;
   if (given("--report-posts-per-minute")) c.report_posts_per_minute = f.report_posts_per_minute;
   if (given("--trust-forwarded-for")) c.trust_forwarded_for = true;
+  if (given("--header-timeout")) c.header_timeout = f.header_timeout;
+  if (given("--body-timeout")) c.body_timeout = f.body_timeout;
   server::CheckConfig& k = c.check;
   if (given("--check-allow-private")) k.allow_private = true;
   if (given("--no-check")) k.enabled = false;
@@ -127,6 +129,14 @@ void add_serve_command(CLI::App& app, int& status) {
   cmd->add_flag("--trust-forwarded-for", f.trust_forwarded_for,
                 "Take the client's address from X-Forwarded-For (only behind a proxy that sets "
                 "it)");
+  cmd->add_option("--header-timeout", f.header_timeout,
+                  "Seconds a client has to send a request head (else 408)")
+      ->check(CLI::PositiveNumber)
+      ->default_str("10");
+  cmd->add_option("--body-timeout", f.body_timeout,
+                  "Seconds a client has to send a request body (else 408)")
+      ->check(CLI::PositiveNumber)
+      ->default_str("60");
   cmd->add_flag("--no-check", args->no_check, "Turn the public check page off");
   cmd->add_flag("--check-allow-private", args->check_allow_private,
                 "Let the public check connect to private, loopback and other special-purpose "
