@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "cases/address_cases.hpp"
 #include "cases/record_cases.hpp"
 #include "cases/report_cases.hpp"
 
@@ -151,6 +152,14 @@ int main(int argc, char** argv) {
       root / "smtp_reply",
       {"220 mx.example.com ESMTP\n"sv, "250-mx.example.com\n250-SIZE 1000\n250 STARTTLS\n"sv,
        "454 4.7.0 TLS not available\n"sv, "220-first\n220 second\n"sv});
+  fs::create_directories(root / "address_guard");
+  int addresses = 0;
+  for (const auto& c : cases::kRefusedAddresses)
+    write(root / "address_guard", c.text, addresses);
+  for (const auto& c : cases::kPublicAddresses)
+    write(root / "address_guard", c.text, addresses);
+  for (const auto& c : cases::kNotAddresses)
+    write(root / "address_guard", c.text, addresses);
   write_reports(root);
   write_ingest(root);
   return 0;
