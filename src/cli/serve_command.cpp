@@ -6,6 +6,7 @@
 
 #include "cli/check_options.hpp"
 #include "cli/commands.hpp"
+#include "net/guarded.hpp"
 #include "server/config.hpp"
 #include "server/server.hpp"
 
@@ -79,6 +80,8 @@ int run_serve(const CLI::App& cmd, const ServeArgs& args) {
 
   asio::io_context io;
   std::unique_ptr<CheckEngine> engine;
+  std::unique_ptr<net::GuardedHttpsClient> guarded_https;
+  std::unique_ptr<net::GuardedSmtpProber> guarded_smtp;
   std::unique_ptr<check::Checker> checker;
   if (config.check.enabled) {
     auto made = CheckEngine::create(io, check_args_of(config.check), check::Parts{});
@@ -87,8 +90,15 @@ int run_serve(const CLI::App& cmd, const ServeArgs& args) {
       return kExitUsage;
     }
     engine = std::move(*made);
-    checker = std::make_unique<check::Checker>(*engine->resolver, *engine->https, *engine->smtp,
-                                               engine->options);
+    net::HttpsClient* https = engine->https.get();
+    net::SmtpProber* smtp = engine->smtp.get();
+    if (!config.check.allow_private) {  // anyone may ask: only public addresses (SSRF)
+      guarded_https = std::make_unique<net::GuardedHttpsClient>(*https);
+      guarded_smtp = std::make_unique<net::GuardedSmtpProber>(*smtp);
+      https = guarded_https.get();
+      smtp = guarded_smtp.get();
+    }
+    checker = std::make_unique<check::Checker>(*engine->resolver, *https, *smtp, engine->options);
   }
   return server::serve(config, Limits{}, io, checker.get());
 }
