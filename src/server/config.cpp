@@ -113,6 +113,8 @@ Result<ServeConfig> parse_config(std::string_view text, std::string_view file) {
   ServeConfig c;
   for (const auto& [key, node] : root) {
     const std::string name(key.str());
+    // [alerts], [[notify]] and [[domain]] belong to the alert rules (analyze/alert_config.hpp).
+    if (name == "alerts" || name == "notify" || name == "domain") continue;
     if ((name != "server" && name != "database" && name != "check") || !node.is_table())
       return fail("unknown section or key " + name + " (expected [server], [database], [check])",
                   where(node, file));

@@ -343,6 +343,13 @@ def killed_while_posting(binary, tmp):
     for t in threads:
         t.start()
     time.sleep(3)
+    _, _, metrics = curl(server.url + "/metrics")
+    commits = re.search(rb"webshield_db_commits_total (\d+)", metrics)
+    committed = re.search(rb"webshield_db_committed_reports_total (\d+)", metrics)
+    expect(commits and committed and int(committed.group(1)) > int(commits.group(1)),
+           "group commit: 8 clients posting share transactions "
+           f"({committed and committed.group(1).decode()} reports in "
+           f"{commits and commits.group(1).decode()} commits)")
     server.proc.send_signal(signal.SIGKILL)
     server.proc.wait()
     stop.set()
