@@ -15,8 +15,6 @@
 #include "ingest/mbox.hpp"
 #include "mail/extract.hpp"
 #include "net/address_guard.hpp"
-#include "server/auth.hpp"
-#include "server/http.hpp"
 #include "net/smtp_reply.hpp"
 #include "records/mailbox.hpp"
 #include "records/mtasts_policy.hpp"
@@ -26,6 +24,8 @@
 #include "records/tlsrpt_record.hpp"
 #include "records/txt_presentation.hpp"
 #include "report/parse.hpp"
+#include "server/auth.hpp"
+#include "server/http.hpp"
 
 namespace webshield::fuzz {
 namespace {
@@ -255,8 +255,7 @@ std::string server_request(std::string_view input) {
         props.require(server::client_key(*c).size() <= 64, "a client key is short");
       break;
     case 4:
-      props.require(!server::client_key(input).empty() || input.empty(),
-                    "a client has a key");
+      props.require(!server::client_key(input).empty() || input.empty(), "a client has a key");
       break;
     default:
       (void)server::parse_auth_file(input);
@@ -455,13 +454,13 @@ std::string imap_response(std::string_view input) {
 
 std::span<const Target> targets() {
   static constexpr Target kTargets[] = {
-      {"tlsrpt_record", tlsrpt_record}, {"sts_record", sts_record},
-      {"sts_policy", sts_policy},       {"txt_and_uris", txt_and_uris},
-      {"dns_rdata", dns_rdata},         {"dns_reply", dns_reply},
-      {"smtp_reply", smtp_reply},       {"report_json", report_json},
-      {"report_decode", report_decode}, {"mail_extract", mail_extract},
-      {"mbox_split", mbox_split},       {"maildir_name", maildir_name},
-      {"imap_response", imap_response}, {"address_guard", address_guard},
+      {"tlsrpt_record", tlsrpt_record},   {"sts_record", sts_record},
+      {"sts_policy", sts_policy},         {"txt_and_uris", txt_and_uris},
+      {"dns_rdata", dns_rdata},           {"dns_reply", dns_reply},
+      {"smtp_reply", smtp_reply},         {"report_json", report_json},
+      {"report_decode", report_decode},   {"mail_extract", mail_extract},
+      {"mbox_split", mbox_split},         {"maildir_name", maildir_name},
+      {"imap_response", imap_response},   {"address_guard", address_guard},
       {"server_request", server_request},
   };
   return kTargets;
