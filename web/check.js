@@ -4,7 +4,7 @@
 // text only: a domain's owner writes it.
 import { api, ApiError } from './api.js';
 import { h, fill, byId, show, table } from './dom.js';
-import { explanationOf, fixFor } from './findings.js';
+import { explanationOf, fixFor, fixKey } from './findings.js';
 
 const kVerdictWords = {
   pass: 'Pass: senders find everything in order',
@@ -40,16 +40,17 @@ function yesNo(value, yes = 'yes', no = 'no') {
 
 let copyCounter = 0;
 
-function renderFix(fix) {
-  const id = `fix-${++copyCounter}`;
-  const button = h('button', { type: 'button', class: 'secondary', 'aria-describedby': id }, 'Copy');
-  const pre = h('pre', { id }, fix.text);
+// A value with a button that copies it exactly.
+function copyable(text, label) {
+  const id = `copy-${++copyCounter}`;
+  const pre = h('pre', { id }, text);
+  const button = h('button', { type: 'button', class: 'secondary copy', 'aria-describedby': id, 'aria-label': `Copy ${label}` }, 'Copy');
   button.addEventListener('click', async () => {
     try {
-      await navigator.clipboard.writeText(fix.text);
+      await navigator.clipboard.writeText(text);
       button.textContent = 'Copied';
     } catch {
-      // No clipboard (plain http, old browser): select the text for Ctrl+C instead.
+      // No clipboard (plain http, an old browser): select the text for Ctrl+C instead.
       const range = document.createRange();
       range.selectNodeContents(pre);
       const selection = window.getSelection();
@@ -61,7 +62,32 @@ function renderFix(fix) {
       button.textContent = 'Copy';
     }, 2500);
   });
-  return h('div', { class: 'fix' }, h('div', { class: 'fix-head' }, h('strong', {}, 'Fix: '), button), h('p', {}, fix.title), pre);
+  return h('div', { class: 'copyable' }, pre, button);
+}
+
+function zoneLine(step) {
+  return `${step.name}. 3600 IN TXT "${step.value.replace(/["\\]/g, '\\$&')}"`;
+}
+
+function renderStep(step) {
+  if (step.kind === 'record') {
+    return h(
+      'div',
+      { class: 'step' },
+      h('dl', { class: 'facts' }, h('div', {}, h('dt', {}, 'Name'), h('dd', {}, h('code', {}, step.name))), h('div', {}, h('dt', {}, 'Type'), h('dd', {}, 'TXT'))),
+      h('p', { class: 'step-label' }, 'Value'),
+      copyable(step.value, `the value of the TXT record at ${step.name}`),
+      h('details', {}, h('summary', {}, 'As a zone file line'), copyable(zoneLine(step), `the zone file line for ${step.name}`)),
+    );
+  }
+  if (step.kind === 'file') {
+    return h('div', { class: 'step' }, h('p', { class: 'step-label' }, 'File ', h('code', { class: 'wrap' }, step.url)), copyable(step.text, `the file ${step.url}`));
+  }
+  return h('div', { class: 'step' }, h('p', { class: 'step-label' }, step.label), copyable(step.text, step.label));
+}
+
+function renderFix(fix) {
+  return h('div', { class: 'fix' }, h('p', {}, h('strong', {}, 'Fix: '), fix.title), fix.steps.map(renderStep));
 }
 
 function renderFindings(result, findings, shownFixes) {
@@ -73,8 +99,9 @@ function renderFindings(result, findings, shownFixes) {
     sorted.map((f) => {
       const explanation = explanationOf(f.code);
       const fix = fixFor(result, f);
-      const fresh = fix && !shownFixes.has(fix.text);
-      if (fresh) shownFixes.add(fix.text);
+      const key = fix ? fixKey(fix) : null;
+      const fresh = fix && !shownFixes.has(key);
+      if (fresh) shownFixes.set(key, f.code);
       return h(
         'li',
         { class: 'finding' },
@@ -87,7 +114,7 @@ function renderFindings(result, findings, shownFixes) {
         explanation ? h('p', {}, explanation) : null,
         f.subject ? h('p', {}, 'About: ', h('code', {}, f.subject)) : null,
         h('p', {}, h('code', { class: 'finding-code' }, f.code), f.ref ? h('span', { class: 'finding-ref' }, ` · ${f.ref}`) : null),
-        fresh ? renderFix(fix) : fix ? h('p', { class: 'hint' }, 'The fix above covers this too.') : null,
+        fresh ? renderFix(fix) : fix ? h('p', { class: 'hint' }, 'The fix shown for ', h('code', {}, shownFixes.get(key)), ' above covers this too.') : null,
       );
     }),
   );
@@ -115,7 +142,7 @@ function partStatus(findings) {
 
 function renderResult(result) {
   const findings = Array.isArray(result.findings) ? result.findings : [];
-  const shownFixes = new Set();
+  const shownFixes = new Map(); // fixKey -> the code it was shown for
   const verdict = typeof result.verdict === 'string' ? result.verdict : 'unknown';
   const counts = { error: 0, warning: 0, info: 0, unknown: 0 };
   for (const f of findings) if (f.severity in counts) counts[f.severity] += 1;
@@ -235,7 +262,8 @@ function renderResult(result) {
 function maxAgeWords(seconds) {
   if (typeof seconds !== 'number') return String(seconds ?? '');
   const days = seconds / 86400;
-  return days >= 1 ? `${seconds} s (${+days.toFixed(1)} days)` : `${seconds} s`;
+  if (days < 1) return `${seconds} s`;
+  return `${seconds} s (${+days.toFixed(1)} ${days === 1 ? "day" : "days"})`;
 }
 
 function errorWords(error, domain) {

@@ -117,57 +117,54 @@ function mxHosts(result) {
   return hosts.length ? [...new Set(hosts)] : [`mx1.${bareDomain(result.domain)}`];
 }
 
-function tlsrptRecord(result) {
-  const domain = bareDomain(result.domain);
+// A fix is {title, steps}: each step a DNS record to publish ({kind: 'record', name, value}), a
+// file to serve ({kind: 'file', url, text}) or a piece of configuration ({kind: 'config', label,
+// text}). The page offers each value for copying.
+
+function tlsrptRecordStep(result, host) {
   const found = (result.tlsrpt && Array.isArray(result.tlsrpt.rua) ? result.tlsrpt.rua : [])
     .filter((r) => r.scheme === 'mailto' || r.scheme === 'https')
     .map((r) => r.uri.replace(/^mailto:/i, 'mailto:').replace(/^https:/i, 'https:'));
-  const rua = found.length ? [...new Set(found)].join(',') : `mailto:tlsrpt@${domain}`;
-  return {
-    title: `Publish one TXT record at _smtp._tls.${domain}`,
-    text: `_smtp._tls.${domain}. 3600 IN TXT "v=TLSRPTv1; rua=${rua}"`,
-  };
+  const domain = bareDomain(result.domain);
+  const rua = found.length && !host ? [...new Set(found)].join(',') : `mailto:tlsrpt@${domain}`;
+  return { kind: 'record', name: `_smtp._tls.${host || domain}`, value: `v=TLSRPTv1; rua=${rua}` };
 }
 
-function stsRecord(result) {
-  const domain = bareDomain(result.domain);
-  return {
-    title: `Publish one TXT record at _mta-sts.${domain} (a new id each time the policy changes)`,
-    text: `_mta-sts.${domain}. 3600 IN TXT "v=STSv1; id=${newStsId()}"`,
-  };
+function stsRecordStep(result) {
+  return { kind: 'record', name: `_mta-sts.${bareDomain(result.domain)}`, value: `v=STSv1; id=${newStsId()}` };
 }
 
-function stsPolicy(result, { mode } = {}) {
-  const domain = bareDomain(result.domain);
+// The policy file for the MX hosts found: the current mode when it is enforce or testing (else
+// testing, to start safely), max_age at least a week.
+function stsPolicyStep(result) {
   const old = result.mta_sts && result.mta_sts.policy;
-  const chosenMode = mode || (old && ['enforce', 'testing'].includes(old.mode) ? old.mode : 'testing');
+  const mode = old && ['enforce', 'testing'].includes(old.mode) ? old.mode : 'testing';
   let maxAge = old && Number.isInteger(old.max_age) ? old.max_age : 0;
   maxAge = Math.min(31557600, Math.max(maxAge, 604800));
-  const lines = ['version: STSv1', `mode: ${chosenMode}`, ...mxHosts(result).map((host) => `mx: ${host}`), `max_age: ${maxAge}`];
-  return {
-    title: `Serve this as text/plain at https://mta-sts.${domain}/.well-known/mta-sts.txt (then publish a new id in the _mta-sts record)`,
-    text: lines.join('\n') + '\n',
-  };
+  const lines = ['version: STSv1', `mode: ${mode}`, ...mxHosts(result).map((host) => `mx: ${host}`), `max_age: ${maxAge}`];
+  return { kind: 'file', url: `https://mta-sts.${bareDomain(result.domain)}/.well-known/mta-sts.txt`, text: lines.join('\n') + '\n' };
 }
 
-function stsPolicyAndRecord(result, options) {
-  const policy = stsPolicy(result, options);
-  const record = stsRecord(result);
-  return {
-    title: `${policy.title.replace(/ \(then.*\)$/, '')}, and publish the _mta-sts record`,
-    text: `# https://mta-sts.${bareDomain(result.domain)}/.well-known/mta-sts.txt\n${policy.text}\n# DNS\n${record.text}`,
-  };
-}
+const tlsrptRecord = (result) => ({
+  title: 'Publish exactly one TLS-RPT record (a TXT record):',
+  steps: [tlsrptRecordStep(result)],
+});
 
-function tlsrptOnMx(result, finding) {
-  const host = bareDomain(finding.subject) || mxHosts(result)[0];
-  return {
-    title: `Publish a TLS-RPT record at _smtp._tls.${host}`,
-    text: `_smtp._tls.${host}. 3600 IN TXT "v=TLSRPTv1; rua=mailto:tlsrpt@${bareDomain(result.domain)}"`,
-  };
-}
+const stsRecord = (result) => ({
+  title: 'Publish exactly one MTA-STS record (a TXT record), with a new id each time the policy changes:',
+  steps: [stsRecordStep(result)],
+});
 
-// code -> (result, finding) -> {title, text}: what to publish or serve instead.
+const stsPolicy = (result) => ({
+  title: 'Serve this policy as text/plain over HTTPS, then publish a new id in the _mta-sts record so that senders fetch it again:',
+  steps: [stsPolicyStep(result), stsRecordStep(result)],
+});
+
+const stsPolicyAndRecord = (result) => ({
+  title: 'Start MTA-STS in testing mode: serve this policy as text/plain over HTTPS (a certificate valid for the mta-sts name is needed), and publish the record:',
+  steps: [stsPolicyStep(result), stsRecordStep(result)],
+});
+
 const kFixes = {
   'tlsrpt.missing': tlsrptRecord,
   'tlsrpt.wrong_location': tlsrptRecord,
@@ -182,8 +179,8 @@ const kFixes = {
   'tlsrpt.rua_scheme_case': tlsrptRecord,
   'tlsrpt.space_before_delimiter': tlsrptRecord,
   'mta_sts.without_tlsrpt': tlsrptRecord,
-  'mta_sts.missing': (r) => stsPolicyAndRecord(r),
-  'tlsrpt.without_policy': (r) => stsPolicyAndRecord(r),
+  'mta_sts.missing': stsPolicyAndRecord,
+  'tlsrpt.without_policy': stsPolicyAndRecord,
   'mta_sts.multiple_records': stsRecord,
   'mta_sts.version_not_first': stsRecord,
   'mta_sts.version_case': stsRecord,
@@ -193,36 +190,45 @@ const kFixes = {
   'mta_sts.id_duplicate': stsRecord,
   'mta_sts.non_ascii': stsRecord,
   'mta_sts.space_before_delimiter': stsRecord,
-  'mta_sts.policy_http_status': (r) => stsPolicy(r),
-  'mta_sts.policy_syntax': (r) => stsPolicy(r),
-  'mta_sts.policy_blank_line': (r) => stsPolicy(r),
-  'mta_sts.policy_bom': (r) => stsPolicy(r),
-  'mta_sts.policy_field_case': (r) => stsPolicy(r),
-  'mta_sts.policy_version_missing': (r) => stsPolicy(r),
-  'mta_sts.policy_version_invalid': (r) => stsPolicy(r),
-  'mta_sts.policy_mode_missing': (r) => stsPolicy(r),
-  'mta_sts.policy_mode_invalid': (r) => stsPolicy(r),
-  'mta_sts.policy_max_age_missing': (r) => stsPolicy(r),
-  'mta_sts.policy_max_age_invalid': (r) => stsPolicy(r),
-  'mta_sts.policy_max_age_too_large': (r) => stsPolicy(r),
-  'mta_sts.policy_max_age_short': (r) => stsPolicy(r),
-  'mta_sts.policy_max_age_zero': (r) => stsPolicy(r),
-  'mta_sts.policy_mx_missing': (r) => stsPolicy(r),
-  'mta_sts.policy_mx_invalid': (r) => stsPolicy(r),
-  'mta_sts.policy_mx_ip_literal': (r) => stsPolicy(r),
-  'mta_sts.policy_duplicate_field': (r) => stsPolicy(r),
-  'mta_sts.mode_testing': (r) => stsPolicy(r, { mode: 'enforce' }),
-  'mx.not_in_policy': (r) => stsPolicy(r),
-  'mx.policy_pattern_unused': (r) => stsPolicy(r),
-  'mta_sts.policy_content_type': (r) => ({
-    title: `Serve the policy file as text/plain, e.g. in nginx for mta-sts.${bareDomain(r.domain)}`,
-    text: 'location = /.well-known/mta-sts.txt {\n    default_type text/plain;\n    types { }\n}\n',
+  'mta_sts.policy_http_status': stsPolicy,
+  'mta_sts.policy_syntax': stsPolicy,
+  'mta_sts.policy_blank_line': stsPolicy,
+  'mta_sts.policy_bom': stsPolicy,
+  'mta_sts.policy_field_case': stsPolicy,
+  'mta_sts.policy_version_missing': stsPolicy,
+  'mta_sts.policy_version_invalid': stsPolicy,
+  'mta_sts.policy_mode_missing': stsPolicy,
+  'mta_sts.policy_mode_invalid': stsPolicy,
+  'mta_sts.policy_max_age_missing': stsPolicy,
+  'mta_sts.policy_max_age_invalid': stsPolicy,
+  'mta_sts.policy_max_age_too_large': stsPolicy,
+  'mta_sts.policy_max_age_short': stsPolicy,
+  'mta_sts.policy_max_age_zero': stsPolicy,
+  'mta_sts.policy_mx_missing': stsPolicy,
+  'mta_sts.policy_mx_invalid': stsPolicy,
+  'mta_sts.policy_mx_ip_literal': stsPolicy,
+  'mta_sts.policy_duplicate_field': stsPolicy,
+  'mx.not_in_policy': stsPolicy,
+  'mx.policy_pattern_unused': stsPolicy,
+  'mta_sts.mode_testing': (result) => ({
+    title: 'Once the TLS reports have shown no failures for a few weeks, change the mode line of the policy, then publish a new id:',
+    steps: [
+      { kind: 'config', label: `In ${stsPolicyStep(result).url}`, text: 'mode: enforce\n' },
+      stsRecordStep(result),
+    ],
   }),
-  'dane.tlsrpt_missing_on_mx': tlsrptOnMx,
+  'mta_sts.policy_content_type': () => ({
+    title: 'Serve the policy file with Content-Type text/plain, for example in nginx:',
+    steps: [{ kind: 'config', label: 'nginx', text: 'location = /.well-known/mta-sts.txt {\n    default_type text/plain;\n    types { }\n}\n' }],
+  }),
+  'dane.tlsrpt_missing_on_mx': (result, finding) => ({
+    title: 'Publish a TLS-RPT record for the MX host too (DANE failures are reported there):',
+    steps: [tlsrptRecordStep(result, bareDomain(finding.subject).replace(/^_25\._tcp\./, '') || mxHosts(result)[0])],
+  }),
 };
 
-// The fix of a finding, or null. Missing policy (host unresolvable, unreachable…) gets the
-// policy template too, since it must be served before anything else can be checked.
+// The fix of a finding, or null. A policy that cannot be fetched at all gets the policy template
+// too, since it must be served before anything else can be checked.
 export function fixFor(result, finding) {
   const make = kFixes[finding.code];
   if (make) return make(result, finding);
@@ -230,6 +236,11 @@ export function fixFor(result, finding) {
     return stsPolicy(result);
   }
   return null;
+}
+
+// A key for showing a fix once when several findings lead to it.
+export function fixKey(fix) {
+  return JSON.stringify(fix);
 }
 
 export function explanationOf(code) {
