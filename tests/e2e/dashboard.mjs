@@ -107,7 +107,7 @@ async function step(name, body) {
     console.log(`ok   ${name} (${Date.now() - started} ms)`);
   } catch (error) {
     failures += 1;
-    console.log(`FAIL ${name}: ${error.message.split('\n').slice(0, 6).join('\n     ')}`);
+    console.log(`FAIL ${name}: ${error.message.split('\n').filter((line) => line.trim()).slice(0, 6).join('\n     ')}`);
   }
 }
 
