@@ -114,6 +114,8 @@ async function route() {
   if (!state.user && state.user !== '') return;
   const { view, id } = currentView();
   for (const name of kViews) show(byId(`view-${name}`), name === view);
+  // The quarantine and a single report are not selected by domain and period.
+  show(byId('filters'), view !== 'quarantine' && view !== 'report');
   for (const link of document.querySelectorAll('.tabs a')) {
     const active = link.dataset.view === view || (view === 'report' && link.dataset.view === 'reports');
     if (active) link.setAttribute('aria-current', 'page');
