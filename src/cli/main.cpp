@@ -28,6 +28,8 @@ int main(int argc, char** argv) {
   webshield::cli::add_reports_command(app, status);
   webshield::cli::add_quarantine_command(app, status);
   webshield::cli::add_ingest_command(app, status);
+  webshield::cli::add_serve_command(app, status);
+  webshield::cli::add_auth_command(app, status);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

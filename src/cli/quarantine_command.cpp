@@ -8,6 +8,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/store_options.hpp"
+#include "store/json.hpp"
 
 namespace webshield::cli {
 namespace {
@@ -23,15 +24,6 @@ struct ShowArgs {
   store::Id id = 0;
   bool raw = false;
 };
-
-nlohmann::json item_json(const store::Quarantined& q) {
-  return {{"id", q.id},
-          {"received_at", when(q.received_at)},
-          {"transport", q.transport},
-          {"origin", q.origin},
-          {"reason", q.reason},
-          {"size", q.size}};
-}
 
 }  // namespace
 
@@ -56,7 +48,7 @@ void add_quarantine_command(CLI::App& app, int& status) {
     if (!items) return;
     if (list_args->json) {
       for (const store::Quarantined& q : *items)
-        std::cout << json_line(item_json(q)) << '\n';
+        std::cout << json_line(store::to_json(q)) << '\n';
     } else {
       Table t({"id", "received", "transport", "bytes", "origin", "reason"},
               {true, false, false, true, false, false});

@@ -11,6 +11,7 @@
 #include "cli/commands.hpp"
 #include "cli/store_options.hpp"
 #include "report/render.hpp"
+#include "store/json.hpp"
 
 namespace webshield::cli {
 namespace {
@@ -28,14 +29,6 @@ struct ShowArgs {
   store::Id id = 0;
   bool raw = false;
 };
-
-nlohmann::json stored_json(const store::StoredReport& s) {
-  nlohmann::json j = report::to_json(s.report, s.source);
-  j["id"] = s.id;
-  j["received_at"] = when(s.received_at);
-  j["origin"] = s.origin;
-  return j;
-}
 
 void print_table(const std::vector<store::StoredReport>& reports) {
   Table t({"id", "received", "organisation", "report id", "start", "policy domains", "succeeded",
@@ -100,7 +93,7 @@ void add_reports_command(CLI::App& app, int& status) {
     if (!reports) return;
     if (list_args->json) {
       for (const store::StoredReport& s : *reports)
-        std::cout << json_line(stored_json(s)) << '\n';
+        std::cout << json_line(store::to_json(s)) << '\n';
     } else {
       print_table(*reports);
     }
@@ -130,7 +123,7 @@ void add_reports_command(CLI::App& app, int& status) {
     if (show_args->raw) {
       std::cout.write(s.raw->data(), static_cast<std::streamsize>(s.raw->size()));
     } else {
-      std::cout << stored_json(s).dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
+      std::cout << store::to_json(s).dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
                 << '\n';
     }
     std::cout.flush();

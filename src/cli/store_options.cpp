@@ -44,44 +44,9 @@ void add_selection_options(CLI::App& cmd, SelectionArgs& args, bool with_until) 
   }
 }
 
-Result<UnixSeconds> parse_when(std::string_view text, UnixSeconds now, bool until) {
-  constexpr UnixSeconds kDay = 86'400;
-  if (text.size() >= 2 && text.back() == 'd') {
-    std::uint32_t days = 0;
-    const std::string_view digits = text.substr(0, text.size() - 1);
-    const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), days);
-    if (ec != std::errc() || end != digits.data() + digits.size() || days > 3'000'000) {
-      return fail("not a number of days: " + std::string(text));
-    }
-    const UnixSeconds today = now - ((now % kDay) + kDay) % kDay;
-    return today - static_cast<UnixSeconds>(days) * kDay;
-  }
-  if (text.size() == 10) {
-    auto day = parse_rfc3339(std::string(text) + "T00:00:00Z");
-    if (!day) return fail("not a date (YYYY-MM-DD): " + std::string(text));
-    return day->utc + (until ? kDay : 0);
-  }
-  auto t = parse_rfc3339(text);
-  if (!t || !t->had_zone) {
-    return fail("not 30d, YYYY-MM-DD or an RFC 3339 date-time with a time zone: "
-                + std::string(text));
-  }
-  return t->utc;
-}
-
 Result<store::Selection> selection_from(const SelectionArgs& args, UnixSeconds now) {
-  store::Selection sel;
-  if (!args.domain.empty()) sel.policy_domain = args.domain;
-  if (!args.since.empty()) {
-    auto since = parse_when(args.since, now, false);
-    if (!since) return fail(since.error().message, "--since");
-    sel.since = *since;
-  }
-  if (!args.until.empty()) {
-    auto until = parse_when(args.until, now, true);
-    if (!until) return fail(until.error().message, "--until");
-    sel.until = *until;
-  }
+  auto sel = store::make_selection(args.domain, args.since, args.until, now);
+  if (!sel) return fail(sel.error().message, "--" + sel.error().where);  // --since, --until
   return sel;
 }
 

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/result.hpp"
+#include "store/selection.hpp"
 #include "store/store.hpp"
 
 namespace webshield::cli {
@@ -51,9 +52,6 @@ struct SelectionArgs {
 
 void add_selection_options(CLI::App& cmd, SelectionArgs& args, bool with_until);
 
-// "30d" (the start of the UTC day 30 days before today), "YYYY-MM-DD" (that UTC day) or an
-// RFC 3339 date-time. An --until date includes its whole day.
-Result<UnixSeconds> parse_when(std::string_view text, UnixSeconds now, bool until);
 Result<store::Selection> selection_from(const SelectionArgs& args, UnixSeconds now);
 
 // Untrusted text for a terminal: control characters (C0, DEL, C1) shown as '?'.

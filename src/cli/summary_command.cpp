@@ -9,32 +9,12 @@
 
 #include "cli/commands.hpp"
 #include "cli/store_options.hpp"
+#include "store/json.hpp"
 
 namespace webshield::cli {
 namespace {
 
-struct Breakdown {
-  std::string_view by;        // --by value
-  std::string_view json_key;  // list in --json
-  std::string_view title;     // heading in text
-  std::string_view key_name;  // the key's column in JSON and CSV
-  std::string_view key_header;
-  bool sessions;  // successful and failed sessions (policies), or failures (failure details)
-  std::vector<store::Row> store::Summary::*rows;
-};
-
-constexpr Breakdown kBreakdowns[] = {
-    {"day", "by_day", "Sessions by day (start of the date range, UTC)", "day", "day", true,
-     &store::Summary::by_day},
-    {"type", "by_type", "Failures by result type", "result_type", "result type", false,
-     &store::Summary::by_type},
-    {"sender", "by_sender", "Sessions by reporting organisation", "organization", "organisation",
-     true, &store::Summary::by_sender},
-    {"mx", "by_mx", "Failures by receiving MX host", "mx_host", "MX host", false,
-     &store::Summary::by_mx},
-    {"ip", "by_ip", "Failures by sending IP", "sending_ip", "sending IP", false,
-     &store::Summary::by_ip},
-};
+using store::Breakdown;
 
 struct SummaryArgs {
   DbArgs db;
@@ -52,19 +32,6 @@ std::string rate(std::uint64_t successful, std::uint64_t failed) {
 
 std::string or_none(const std::string& s) {
   return s.empty() ? "(none)" : s;
-}
-
-nlohmann::json rows_json(const Breakdown& b, const std::vector<store::Row>& rows) {
-  nlohmann::json list = nlohmann::json::array();
-  for (const store::Row& r : rows) {
-    nlohmann::json j = nlohmann::json::object();
-    j["policy_domain"] = r.policy_domain;
-    j[std::string(b.key_name)] = r.key;
-    if (b.sessions) j["successful_sessions"] = r.successful;
-    j["failed_sessions"] = r.failed;
-    list.push_back(std::move(j));
-  }
-  return list;
 }
 
 void print_csv(const Breakdown& b, const std::vector<store::Row>& rows) {
@@ -139,19 +106,13 @@ void add_summary_command(CLI::App& app, int& status) {
     auto summary = stored_value(store->summary(*sel), status);
     if (!summary) return;
     std::vector<const Breakdown*> shown;
-    for (const Breakdown& b : kBreakdowns)
+    for (const Breakdown& b : store::breakdowns())
       if (args->by.empty() || args->by == b.by) shown.push_back(&b);
 
     if (args->csv) {
       print_csv(*shown.front(), (*summary).*(shown.front()->rows));
     } else if (args->json) {
-      nlohmann::json out = nlohmann::json::object();
-      out["totals"] = {{"reports", summary->reports},
-                       {"successful_sessions", summary->successful_sessions},
-                       {"failed_sessions", summary->failed_sessions}};
-      for (const Breakdown* b : shown)
-        out[std::string(b->json_key)] = rows_json(*b, (*summary).*(b->rows));
-      std::cout << json_line(out) << '\n';
+      std::cout << json_line(store::to_json(*summary, shown)) << '\n';
     } else {
       print_text(*summary, shown);
     }

@@ -16,9 +16,10 @@ namespace {
 constexpr std::size_t kMaxFeed = std::size_t{1} << 30;
 constexpr std::size_t kChunk = 64 * 1024;
 
+constexpr std::string_view kOverLimit = "over the limit ";
+
 std::string too_large(std::size_t max_out) {
-  return fmt::format("decompressed report larger than the limit report_json_bytes ({} bytes)",
-                     max_out);
+  return fmt::format("decompressed report {}report_json_bytes ({} bytes)", kOverLimit, max_out);
 }
 
 // A zlib stream that is always ended, whatever path leaves the function.
@@ -193,10 +194,14 @@ Result<std::string> unzip_json(std::string_view zip, std::size_t max_out, std::s
                           max_members));
 }
 
+bool over_limit(const Error& error) {
+  return error.message.find(kOverLimit) != std::string::npos;
+}
+
 Result<Decoded> decode_report(std::string_view bytes, const Limits& limits) {
   if (bytes.size() > limits.report_compressed_bytes) {
-    return fail(fmt::format("report of {} bytes, over the limit report_compressed_bytes ({})",
-                            bytes.size(), limits.report_compressed_bytes));
+    return fail(fmt::format("report of {} bytes, {}report_compressed_bytes ({})", bytes.size(),
+                            kOverLimit, limits.report_compressed_bytes));
   }
   Decoded d;
   d.encoding = sniff(bytes);
@@ -217,7 +222,7 @@ Result<Decoded> decode_report(std::string_view bytes, const Limits& limits) {
     }
     case Encoding::plain:
       if (bytes.size() > limits.report_json_bytes) {
-        return fail(fmt::format("report larger than the limit report_json_bytes ({} bytes)",
+        return fail(fmt::format("report {}report_json_bytes ({} bytes)", kOverLimit,
                                 limits.report_json_bytes));
       }
       d.bytes.assign(bytes);

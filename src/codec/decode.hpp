@@ -31,6 +31,10 @@ struct Decoded {
 // Refuses input over report_compressed_bytes and output over report_json_bytes.
 Result<Decoded> decode_report(std::string_view bytes, const Limits& limits = {});
 
+// Whether decode_report refused the input for its size (compressed or decompressed) rather
+// than for its content.
+bool over_limit(const Error& error);
+
 // The pieces, with an explicit output cap.
 Result<std::string> gunzip(std::string_view bytes, std::size_t max_out,
                            std::vector<std::string>* warnings = nullptr);

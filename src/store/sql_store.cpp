@@ -273,6 +273,15 @@ std::string report_count_sql(bool domain) {
   return sql;
 }
 
+std::string reporters_sql(bool domain) {
+  std::string sql =
+      "SELECT r.organization_name, COUNT(*), MIN(r.date_start), MAX(r.date_end),"
+      " MAX(r.received_at) FROM reports r WHERE r.date_start >= $1 AND r.date_start < $2";
+  if (domain)
+    sql += " AND EXISTS (SELECT 1 FROM policies p WHERE p.report = r.id AND p.domain_key = $3)";
+  return sql + " GROUP BY 1 ORDER BY 4 DESC, 1";
+}
+
 // Successful and failed sessions of policies by (domain, key).
 std::string policy_breakdown_sql(std::string_view key, bool domain) {
   return "SELECT p.domain_key, " + std::string(key)
@@ -361,6 +370,21 @@ class SqlStore final : public Store {
     return read_only([&] { return summarise(selection); });
   }
 
+  Result<std::vector<Reporter>> reporters(const Selection& sel) override {
+    std::vector<Param> params = {Param::of(sel.since.value_or(kMinTime)),
+                                 Param::of(sel.until.value_or(kMaxTime))};
+    const std::string key = domain_key(sel.policy_domain);
+    if (sel.policy_domain) params.push_back(Param::text(key));
+    auto rows = conn_->query(reporters_sql(sel.policy_domain.has_value()), params);
+    if (!rows) return std::unexpected(rows.error());
+    std::vector<Reporter> out;
+    for (std::size_t i = 0; i < rows->size(); ++i) {
+      out.push_back({rows->text(i, 0), static_cast<std::uint64_t>(rows->integer(i, 1)),
+                     rows->integer(i, 2), rows->integer(i, 3), rows->integer(i, 4)});
+    }
+    return out;
+  }
+
   Result<std::vector<Quarantined>> quarantined(std::size_t limit) override {
     auto rows = conn_->query(
         "SELECT id, received_at, transport, origin, reason, size FROM quarantine"
@@ -389,6 +413,12 @@ class SqlStore final : public Store {
     auto rows = conn_->query("DELETE FROM quarantine WHERE id = $1 RETURNING id", {Param::of(id)});
     if (!rows) return std::unexpected(rows.error());
     if (rows->empty()) return fail("no quarantined item " + std::to_string(id));
+    return {};
+  }
+
+  Result<void> ping() override {
+    auto rows = conn_->query("SELECT 1");
+    if (!rows) return std::unexpected(rows.error());
     return {};
   }
 

@@ -108,6 +108,19 @@ struct Summary {
   std::vector<Row> by_ip;      // sending MTA IP
 };
 
+// A reporting organisation as the stored reports show it: when it reported, and how often.
+struct Reporter {
+  std::string organization;
+  std::uint64_t reports = 0;
+  UnixSeconds first_start = 0;    // the earliest date-range start
+  UnixSeconds last_end = 0;       // the latest date-range end
+  UnixSeconds last_received = 0;  // when its latest report arrived here
+};
+
+// A reporter whose last report ended longer ago than this went quiet: reporters send daily
+// (RFC 8460 §4.1), so two days without one means reports stopped arriving.
+constexpr UnixSeconds kQuietAfter = 2 * 86400;
+
 // What `webshield db status` shows.
 struct Status {
   std::string backend;  // "sqlite" or "postgresql"
@@ -134,6 +147,8 @@ class Store {
   virtual Result<std::vector<StoredReport>> reports(const ListOptions& options) = 0;
   virtual Result<std::optional<StoredReport>> report(Id id, bool with_raw) = 0;
   virtual Result<Summary> summary(const Selection& selection) = 0;
+  // Latest report first.
+  virtual Result<std::vector<Reporter>> reporters(const Selection& selection) = 0;
 
   virtual Result<std::vector<Quarantined>> quarantined(std::size_t limit) = 0;
   virtual Result<std::optional<Quarantined>> quarantined_item(Id id) = 0;  // with raw
@@ -141,6 +156,8 @@ class Store {
   virtual Result<void> release(Id id) = 0;
 
   virtual Result<Status> status() = 0;
+  // A round trip to the database, for health checks.
+  virtual Result<void> ping() = 0;
 };
 
 // "sqlite:PATH" (or a bare path) or "postgresql://…" / "postgres://…". Applies pending

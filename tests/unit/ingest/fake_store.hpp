@@ -58,6 +58,13 @@ class FakeStore final : public store::Store {
     return std::optional<store::StoredReport>();
   }
   Result<store::Summary> summary(const store::Selection&) override { return store::Summary(); }
+  Result<void> ping() override {
+    if (down) return fail("database is down");
+    return {};
+  }
+  Result<std::vector<store::Reporter>> reporters(const store::Selection&) override {
+    return std::vector<store::Reporter>();
+  }
 
   Result<std::vector<store::Quarantined>> quarantined(std::size_t limit) override {
     if (down) return fail("database is down");

@@ -1,0 +1,44 @@
+// The public check behind `GET /api/v1/check?domain=D`: anyone may ask, so it is bounded.
+// Requests per client address are rate-limited, at most `concurrency` checks run at once (the
+// rest answer 503), and results are cached for `cache_seconds`. The checker it is given must
+// refuse special-purpose addresses (net/guarded.hpp) unless the operator allowed them.
+// Untrusted input: the domain text.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <string>
+#include <string_view>
+
+#include "check/check.hpp"
+#include "server/config.hpp"
+#include "server/http.hpp"
+#include "server/metrics.hpp"
+#include "server/rate_limiter.hpp"
+
+namespace webshield::server {
+
+class CheckService {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  CheckService(check::Checker& checker, const CheckConfig& config, Metrics& metrics);
+
+  // 200 with the `check --json` object, or the error answer.
+  asio::awaitable<Response> check(std::string domain_text, std::string client);
+
+ private:
+  struct Cached {
+    std::string json;
+    Clock::time_point expires;
+  };
+
+  check::Checker& checker_;
+  const CheckConfig& config_;
+  Metrics& metrics_;
+  RateLimiter limiter_;
+  std::size_t running_ = 0;
+  std::map<std::string, Cached> cache_;
+};
+
+}  // namespace webshield::server

@@ -1,0 +1,213 @@
+// Reading and printing the serve configuration with toml++.
+#include "server/config.hpp"
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace webshield::server {
+namespace {
+
+std::string where(const toml::node& node, std::string_view file) {
+  const auto& src = node.source();
+  return fmt::format("{}:{}", file, src.begin.line);
+}
+
+// Reads the keys of one table into `out`, refusing any other key.
+class TableReader {
+ public:
+  TableReader(const toml::table& table, std::string_view prefix, std::string_view file)
+      : table_(table), prefix_(prefix), file_(file) {}
+
+  // Reads `key` into `out` when present; the first wrong value is kept for finish().
+  template <class T>
+  void read(std::string_view key, T& out) {
+    known_.insert(std::string(key));
+    const toml::node* node = table_.get(key);
+    if (node == nullptr || error_) return;
+    if (auto r = convert(*node, key, out); !r) error_ = r.error();
+  }
+
+  // After every read: the first wrong value, or a key nobody asked for (a typo).
+  Result<void> finish() {
+    if (error_) return std::unexpected(*error_);
+    for (const auto& [key, node] : table_) {
+      const std::string name(key.str());
+      if (!known_.contains(name))
+        return fail(fmt::format("unknown key {}{}", prefix_, name), where(node, file_));
+    }
+    return {};
+  }
+
+ private:
+  template <class T>
+  Result<void> convert(const toml::node& n, std::string_view key, T& out) {
+    const toml::node* node = &n;
+    if constexpr (std::is_same_v<T, bool>) {
+      if (auto v = node->value<bool>()) {
+        out = *v;
+        return {};
+      }
+      return wrong(*node, key, "true or false");
+    } else if constexpr (std::is_same_v<T, std::string>) {
+      if (auto v = node->value<std::string>()) {
+        out = *v;
+        return {};
+      }
+      return wrong(*node, key, "a string");
+    } else if constexpr (std::is_same_v<T, double>) {
+      if (auto v = node->value<double>(); v && *v >= 0) {
+        out = *v;
+        return {};
+      }
+      return wrong(*node, key, "a number, 0 or more");
+    } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
+      const toml::array* array = node->as_array();
+      if (array == nullptr) return wrong(*node, key, "an array of strings");
+      out.clear();
+      for (const toml::node& item : *array) {
+        auto v = item.value<std::string>();
+        if (!v) return wrong(item, key, "an array of strings");
+        out.push_back(*v);
+      }
+      return {};
+    } else {
+      auto v = node->value<std::int64_t>();
+      if (!v || *v < 0 || static_cast<std::uint64_t>(*v) > std::numeric_limits<T>::max())
+        return wrong(*node, key,
+                     fmt::format("a whole number from 0 to {}", std::numeric_limits<T>::max()));
+      out = static_cast<T>(*v);
+      return {};
+    }
+  }
+
+  Result<void> wrong(const toml::node& node, std::string_view key, std::string_view expected) {
+    return fail(fmt::format("{}{} must be {}", prefix_, key, expected), where(node, file_));
+  }
+
+  const toml::table& table_;
+  std::string prefix_;
+  std::string file_;
+  std::set<std::string> known_;
+  std::optional<Error> error_;
+};
+
+const toml::table* section(const toml::table& root, std::string_view name) {
+  const toml::node* node = root.get(name);
+  return node == nullptr ? nullptr : node->as_table();
+}
+
+}  // namespace
+
+Result<ServeConfig> parse_config(std::string_view text, std::string_view file) {
+  toml::table root;
+  try {
+    root = toml::parse(text, file);
+  } catch (const toml::parse_error& e) {
+    return fail(std::string(e.description()),
+                fmt::format("{}:{}:{}", file, e.source().begin.line, e.source().begin.column));
+  }
+  ServeConfig c;
+  for (const auto& [key, node] : root) {
+    const std::string name(key.str());
+    if ((name != "server" && name != "database" && name != "check") || !node.is_table())
+      return fail("unknown section or key " + name + " (expected [server], [database], [check])",
+                  where(node, file));
+  }
+  if (const toml::table* t = section(root, "server")) {
+    TableReader r(*t, "server.", file);
+    r.read("listen", c.listen);
+    r.read("tls_cert", c.tls_cert);
+    r.read("tls_key", c.tls_key);
+    r.read("report_path", c.report_path);
+    r.read("auth_file", c.auth_file);
+    r.read("log_format", c.log_format);
+    r.read("domains", c.domains);
+    r.read("report_posts_per_minute", c.report_posts_per_minute);
+    r.read("trust_forwarded_for", c.trust_forwarded_for);
+    if (auto done = r.finish(); !done) return std::unexpected(done.error());
+  }
+  if (const toml::table* t = section(root, "database")) {
+    TableReader r(*t, "database.", file);
+    r.read("url", c.database);
+    if (auto done = r.finish(); !done) return std::unexpected(done.error());
+  }
+  if (const toml::table* t = section(root, "check")) {
+    TableReader r(*t, "check.", file);
+    CheckConfig& k = c.check;
+    r.read("enabled", k.enabled);
+    r.read("allow_private", k.allow_private);
+    r.read("concurrency", k.concurrency);
+    r.read("cache_seconds", k.cache_seconds);
+    r.read("checks_per_minute", k.checks_per_minute);
+    r.read("resolver", k.resolver);
+    r.read("trust_anchors", k.trust_anchors);
+    r.read("no_dnssec", k.no_dnssec);
+    r.read("stub_resolver", k.stub_resolver);
+    r.read("ca_file", k.ca_file);
+    r.read("no_smtp", k.no_smtp);
+    r.read("https_port", k.https_port);
+    r.read("smtp_port", k.smtp_port);
+    r.read("timeout", k.timeout);
+    if (auto done = r.finish(); !done) return std::unexpected(done.error());
+  }
+  if (c.log_format != "text" && c.log_format != "json")
+    return fail("server.log_format must be \"text\" or \"json\"", std::string(file));
+  if (c.report_path.empty() || c.report_path.front() != '/')
+    return fail("server.report_path must start with /", std::string(file));
+  if (c.check.concurrency == 0)
+    return fail("check.concurrency must be 1 or more", std::string(file));
+  return c;
+}
+
+Result<ServeConfig> load_config(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return fail("cannot read the configuration file " + path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return parse_config(text.str(), path);
+}
+
+std::string to_toml(const ServeConfig& c) {
+  auto strings = [](const std::vector<std::string>& list) {
+    toml::array a;
+    for (const std::string& s : list)
+      a.push_back(s);
+    return a;
+  };
+  const CheckConfig& k = c.check;
+  toml::table root{
+      {"server", toml::table{{"listen", c.listen},
+                             {"tls_cert", c.tls_cert},
+                             {"tls_key", c.tls_key},
+                             {"report_path", c.report_path},
+                             {"auth_file", c.auth_file},
+                             {"log_format", c.log_format},
+                             {"domains", strings(c.domains)},
+                             {"report_posts_per_minute", c.report_posts_per_minute},
+                             {"trust_forwarded_for", c.trust_forwarded_for}}},
+      {"database", toml::table{{"url", c.database}}},
+      {"check", toml::table{{"enabled", k.enabled},
+                            {"allow_private", k.allow_private},
+                            {"concurrency", static_cast<std::int64_t>(k.concurrency)},
+                            {"cache_seconds", k.cache_seconds},
+                            {"checks_per_minute", k.checks_per_minute},
+                            {"resolver", k.resolver},
+                            {"trust_anchors", strings(k.trust_anchors)},
+                            {"no_dnssec", k.no_dnssec},
+                            {"stub_resolver", k.stub_resolver},
+                            {"ca_file", k.ca_file},
+                            {"no_smtp", k.no_smtp},
+                            {"https_port", static_cast<std::int64_t>(k.https_port)},
+                            {"smtp_port", static_cast<std::int64_t>(k.smtp_port)},
+                            {"timeout", k.timeout}}},
+  };
+  std::ostringstream out;
+  out << root << '\n';
+  return out.str();
+}
+
+}  // namespace webshield::server

@@ -1,0 +1,98 @@
+// The store from the event loop: store calls block (SQLite's fsync, PostgreSQL's round trips),
+// so they run on threads of their own, each with its own connection, and the coroutine that
+// asked resumes on its executor with the result.
+// - StoreReaders: a few threads for the API's reads.
+// - Committer: one writer thread with group commit: reports POSTed while a commit runs wait
+//   for the next one and are stored together in one transaction (one fsync for all); each
+//   request is answered only after its report is durable (RFC 8460 §5.4, DESIGN.md).
+#pragma once
+
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "net/asio.hpp"
+#include "server/metrics.hpp"
+#include "store/store.hpp"
+
+namespace webshield::server {
+
+// Runs `job` with a store of its own on a reader thread; nullptr with the error when the
+// database cannot be opened.
+using StoreJob = std::move_only_function<void(store::Store* store, const Error* error)>;
+
+class StoreReaders {
+ public:
+  StoreReaders(std::string url, std::size_t threads, Metrics& metrics);
+  ~StoreReaders();
+  StoreReaders(const StoreReaders&) = delete;
+  StoreReaders& operator=(const StoreReaders&) = delete;
+
+  // Resumes on the caller's executor once `job` has run.
+  asio::awaitable<void> run(StoreJob job);
+
+  // Runs `job` on a reader thread without waiting.
+  void post(StoreJob job);
+
+ private:
+  void work();
+
+  std::string url_;
+  Metrics& metrics_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<StoreJob> queue_;
+  bool stopping_ = false;
+  std::vector<std::thread> threads_;
+};
+
+class Committer {
+ public:
+  // At most `max_batch` reports in one transaction.
+  Committer(std::string url, Metrics& metrics, std::size_t max_batch = 512);
+  ~Committer();  // commits what is queued, then stops
+  Committer(const Committer&) = delete;
+  Committer& operator=(const Committer&) = delete;
+
+  // Stored (or found to be a duplicate) and committed; an error leaves nothing stored.
+  asio::awaitable<Result<store::Added>> add(store::NewReport report);
+  asio::awaitable<Result<store::Id>> quarantine(store::NewQuarantined item);
+
+  using AddDone = std::move_only_function<void(Result<store::Added>)>;
+  using QuarantineDone = std::move_only_function<void(Result<store::Id>)>;
+  void enqueue(store::NewReport report, AddDone done);
+  void enqueue(store::NewQuarantined item, QuarantineDone done);
+
+ private:
+  struct PendingReport {
+    store::NewReport report;
+    AddDone done;
+  };
+  struct PendingQuarantine {
+    store::NewQuarantined item;
+    QuarantineDone done;
+  };
+
+  void work();
+  void commit(std::vector<PendingReport>& batch);
+  store::Store* connect(Error& error);
+
+  std::string url_;
+  Metrics& metrics_;
+  std::size_t max_batch_;
+  std::unique_ptr<store::Store> store_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<PendingReport> reports_;
+  std::deque<PendingQuarantine> quarantine_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace webshield::server
