@@ -32,10 +32,10 @@ function badge(status) {
   return h('span', { class: `badge ${value}` }, value);
 }
 
-function yesNo(value, yes = 'yes', no = 'no') {
+function yesNo(value, yes, no, unknown) {
   if (value === true) return h('span', { class: 'badge pass' }, yes);
   if (value === false) return h('span', { class: 'badge fail' }, no);
-  return h('span', { class: 'none' }, 'not checked');
+  return h('span', { class: 'none' }, unknown);
 }
 
 let copyCounter = 0;
@@ -133,6 +133,10 @@ function withPrefix(findings, prefix) {
   return findings.filter((f) => typeof f.code === 'string' && f.code.startsWith(prefix));
 }
 
+function lookupFailed(findings, prefix) {
+  return findings.some((f) => f.code === `${prefix}lookup_failed`);
+}
+
 function partStatus(findings) {
   if (findings.some((f) => f.severity === 'error')) return 'fail';
   if (findings.some((f) => f.severity === 'unknown')) return 'unknown';
@@ -170,7 +174,9 @@ function renderResult(result) {
     'TLS-RPT: where senders report failures',
     tlsrpt.status,
     h('h4', {}, `TXT at _smtp._tls.${result.domain || ''}`),
-    records.length ? h('ul', { class: 'records' }, records.map((r) => h('li', {}, h('code', { class: 'wrap' }, r)))) : h('p', { class: 'empty' }, 'No record found.'),
+    records.length
+      ? h('ul', { class: 'records' }, records.map((r) => h('li', {}, h('code', { class: 'wrap' }, r))))
+      : h('p', { class: 'empty' }, lookupFailed(findings, 'tlsrpt.') ? 'The lookup did not complete.' : 'No record found.'),
     rua.length
       ? [
           h('h4', {}, 'Report destinations'),
@@ -194,7 +200,9 @@ function renderResult(result) {
     'MTA-STS: the policy senders enforce',
     sts.status,
     h('h4', {}, `TXT at _mta-sts.${result.domain || ''}`),
-    sts.record ? h('p', {}, h('code', { class: 'wrap' }, sts.record)) : h('p', { class: 'empty' }, 'No record found.'),
+    sts.record
+      ? h('p', {}, h('code', { class: 'wrap' }, sts.record))
+      : h('p', { class: 'empty' }, lookupFailed(findings, 'mta_sts.') ? 'The lookup did not complete.' : 'No record found.'),
     h('h4', {}, `Policy at https://mta-sts.${result.domain || ''}/.well-known/mta-sts.txt`),
     policy
       ? h(
@@ -221,15 +229,15 @@ function renderResult(result) {
             { title: 'Host', cell: (m) => h('code', {}, m.host ?? '') },
             { title: 'Preference', num: true, cell: (m) => String(m.preference ?? '') },
             { title: 'Addresses', cell: (m) => (Array.isArray(m.addresses) && m.addresses.length ? m.addresses.join(', ') : h('span', { class: 'none' }, '(none)')) },
-            { title: 'STARTTLS', cell: (m) => yesNo(m.starttls) },
+            { title: 'STARTTLS', cell: (m) => yesNo(m.starttls, 'yes', 'no', 'unknown') },
             { title: 'TLS', cell: (m) => m.tls_version || h('span', { class: 'none' }, '–') },
-            { title: 'In policy', cell: (m) => yesNo(m.matches_policy, 'matches', 'no match') },
+            { title: 'In policy', cell: (m) => yesNo(m.matches_policy, 'matches', 'no match', 'no policy') },
             { title: 'DNSSEC', cell: (m) => m.dnssec || '–' },
           ],
           mx,
           { stack: true },
         )
-      : h('p', { class: 'empty' }, 'No MX hosts.'),
+      : h('p', { class: 'empty' }, lookupFailed(findings, 'mx.') ? 'The lookup did not complete.' : 'No MX hosts.'),
     renderFindings(result, mxFindings, shownFixes),
   );
 

@@ -126,7 +126,7 @@ function tlsrptRecordStep(result, host) {
     .filter((r) => r.scheme === 'mailto' || r.scheme === 'https')
     .map((r) => r.uri.replace(/^mailto:/i, 'mailto:').replace(/^https:/i, 'https:'));
   const domain = bareDomain(result.domain);
-  const rua = found.length && !host ? [...new Set(found)].join(',') : `mailto:tlsrpt@${domain}`;
+  const rua = found.length ? [...new Set(found)].join(',') : `mailto:tlsrpt@${domain}`;
   return { kind: 'record', name: `_smtp._tls.${host || domain}`, value: `v=TLSRPTv1; rua=${rua}` };
 }
 
@@ -223,7 +223,7 @@ const kFixes = {
   }),
   'dane.tlsrpt_missing_on_mx': (result, finding) => ({
     title: 'Publish a TLS-RPT record for the MX host too (DANE failures are reported there):',
-    steps: [tlsrptRecordStep(result, bareDomain(finding.subject).replace(/^_25\._tcp\./, '') || mxHosts(result)[0])],
+    steps: [tlsrptRecordStep(result, bareDomain(finding.subject).replace(/^(_smtp\._tls|_25\._tcp)\./, '') || mxHosts(result)[0])],
   }),
 };
 
