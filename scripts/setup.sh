@@ -11,7 +11,7 @@ build_packages=(cmake ninja-build g++ pkg-config libidn2-dev libfmt-dev nlohmann
                 libsimdjson-dev libgmime-3.0-dev libopendkim-dev zlib1g-dev
                 libcli11-dev libboost-dev libunbound-dev libevent-dev nettle-dev
                 libcurl4-openssl-dev libssl-dev dns-root-data libgoogle-perftools-dev
-                libsqlite3-dev libpq-dev)
+                libsqlite3-dev libpq-dev libtomlplusplus-dev)
 # The test world (tests/world/world.sh) needs knot, unbound, nginx, an SMTP server and Dovecot
 # from Debian; the store tests start their own PostgreSQL (tests/world/postgres.sh) from Debian's
 # postgresql. The browser test of the web pages (tests/e2e/dashboard.mjs) drives Debian's chromium.
@@ -56,14 +56,10 @@ run() {
   if [ $# -gt 0 ]; then
     exec build/webshield "$@"
   fi
-  # Until the report server exists, the main job lints the example records and policy.
-  log "build/webshield lint tlsrpt \"\$(cat packaging/examples/tlsrpt.txt)\""
-  build/webshield lint tlsrpt "$(cat packaging/examples/tlsrpt.txt)"
-  log "build/webshield lint mta-sts \"\$(cat packaging/examples/mta-sts.txt)\""
-  build/webshield lint mta-sts "$(cat packaging/examples/mta-sts.txt)"
-  log "build/webshield lint policy packaging/examples/mta-sts-policy.txt"
-  build/webshield lint policy packaging/examples/mta-sts-policy.txt
-  log "done: try build/webshield --help, or scripts/setup.sh run lint tlsrpt '<your record>'"
+  # The main job: the report endpoint, the dashboard and the public check page, on SQLite in
+  # $XDG_DATA_HOME/webshield (or ~/.local/share/webshield); it prints its address and a sign-in link.
+  log "build/webshield serve (stop with Ctrl-C; docs/serve.md)"
+  exec build/webshield serve
 }
 
 test_all() {

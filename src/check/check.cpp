@@ -318,6 +318,12 @@ class DomainCheck {
                       std::string_view ref) {
       add(finding(code, s, std::move(message), ref, name));
     };
+    if (p.refused) {  // the public check's address guard: p.error says why
+      report("mx.unreachable", Severity::unknown,
+             fmt::format("{} ({}) was not probed: {}", name, mx.addresses.front(), p.error),
+             "RFC 5321 §3.1");
+      return;
+    }
     if (!p.connected) {
       report("mx.unreachable", Severity::unknown,
              fmt::format("port {} of {} ({}) could not be reached: {}; often blocked where the "

@@ -23,6 +23,7 @@ struct SmtpProbeRequest {
 
 struct SmtpProbeResult {
   bool connected = false;          // TCP connection and a 220 banner
+  bool refused = false;            // not tried: the address guard refused it (guarded.hpp)
   bool starttls_offered = false;   // STARTTLS in the EHLO reply
   bool starttls_accepted = false;  // 220 to STARTTLS
   std::string starttls_reply;      // the server's reply when it refused

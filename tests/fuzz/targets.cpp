@@ -1,6 +1,9 @@
 #include "fuzz/targets.hpp"
 
+#include <arpa/inet.h>
+
 #include <algorithm>
+#include <array>
 #include <string>
 
 #include "codec/decode.hpp"
@@ -11,6 +14,9 @@
 #include "ingest/maildir_name.hpp"
 #include "ingest/mbox.hpp"
 #include "mail/extract.hpp"
+#include "net/address_guard.hpp"
+#include "server/auth.hpp"
+#include "server/http.hpp"
 #include "net/smtp_reply.hpp"
 #include "records/mailbox.hpp"
 #include "records/mtasts_policy.hpp"
@@ -219,6 +225,81 @@ std::string smtp_reply(std::string_view input) {
   return props.result();
 }
 
+std::string server_request(std::string_view input) {
+  Properties props;
+  if (input.empty()) return props.result();
+  const char which = input.front();
+  input.remove_prefix(1);
+  switch (which % 6) {
+    case 0: {
+      const auto pairs = server::parse_query(input, 32);
+      props.require(pairs.size() <= 32, "at most 32 query pairs");
+      for (const auto& [k, v] : pairs)
+        props.require(k.size() + v.size() <= input.size(), "decoding never grows the text");
+      break;
+    }
+    case 1: {
+      const std::string type = server::media_type(input);
+      props.require(type.size() <= input.size(), "a media type is part of the field");
+      props.require(type.find(';') == std::string::npos, "parameters are dropped");
+      break;
+    }
+    case 2:
+      if (auto v = server::cookie_value(input, "webshield_session"))
+        props.require(v->size() < input.size(), "a cookie value is part of the field");
+      if (auto t = server::bearer_token(input))
+        props.require(!t->empty() && t->size() < input.size(), "a token is part of the field");
+      break;
+    case 3:
+      if (auto c = server::forwarded_client(input))
+        props.require(server::client_key(*c).size() <= 64, "a client key is short");
+      break;
+    case 4:
+      props.require(!server::client_key(input).empty() || input.empty(),
+                    "a client has a key");
+      break;
+    default:
+      (void)server::parse_auth_file(input);
+      break;
+  }
+  return props.result();
+}
+
+std::string address_guard(std::string_view input) {
+  Properties props;
+  const auto refusal = net::special_purpose(input);
+  props.require(!refusal || !refusal->name.empty(), "a refusal has a name");
+  const std::string text(input);
+  const bool plain = input.find_first_of(std::string_view("[]%\0", 4)) == std::string_view::npos;
+  std::array<unsigned char, 16> six{};
+  std::array<unsigned char, 4> four{};
+  if (plain && inet_pton(AF_INET6, text.c_str(), six.data()) == 1) {
+    props.require(net::special_purpose("[" + text + "]") == refusal, "brackets change nothing");
+    std::array<char, INET6_ADDRSTRLEN> canonical{};
+    inet_ntop(AF_INET6, six.data(), canonical.data(), canonical.size());
+    props.require(net::special_purpose(canonical.data()) == refusal,
+                  "the canonical form is judged the same");
+    const bool mapped = std::all_of(six.begin(), six.begin() + 10, [](auto b) { return b == 0; })
+                        && six[10] == 0xff && six[11] == 0xff;
+    if (mapped) {
+      std::array<char, INET_ADDRSTRLEN> v4{};
+      inet_ntop(AF_INET, six.data() + 12, v4.data(), v4.size());
+      const auto direct = net::special_purpose(v4.data());
+      props.require(direct.has_value() == refusal.has_value(),
+                    "an IPv4-mapped address is judged as its IPv4 address");
+      props.require(!direct || refusal->name.starts_with(direct->name + ", IPv4-mapped"),
+                    "an IPv4-mapped refusal names the IPv4 block");
+    }
+  } else if (plain && inet_pton(AF_INET, text.c_str(), four.data()) == 1) {
+    props.require(net::special_purpose("::ffff:" + text).has_value() == refusal.has_value(),
+                  "an IPv4 address is judged as its IPv4-mapped form");
+  } else if (plain) {
+    props.require(refusal.has_value() && refusal->range.empty(),
+                  "what inet_pton refuses is refused");
+  }
+  return props.result();
+}
+
 namespace {
 
 // Properties of every report the parser accepts.
@@ -380,7 +461,8 @@ std::span<const Target> targets() {
       {"smtp_reply", smtp_reply},       {"report_json", report_json},
       {"report_decode", report_decode}, {"mail_extract", mail_extract},
       {"mbox_split", mbox_split},       {"maildir_name", maildir_name},
-      {"imap_response", imap_response},
+      {"imap_response", imap_response}, {"address_guard", address_guard},
+      {"server_request", server_request},
   };
   return kTargets;
 }

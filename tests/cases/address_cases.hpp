@@ -1,0 +1,193 @@
+// Addresses and what the address guard (src/net/address_guard.hpp) must say about them. The unit
+// tests assert them; the fuzz seed writer (tests/fuzz/seeds.cpp) turns every text into a seed.
+#pragma once
+
+#include <string_view>
+
+namespace webshield::cases {
+
+using namespace std::string_view_literals;
+
+struct RefusedAddress {
+  std::string_view text;
+  std::string_view range;  // the most specific block
+  std::string_view why;
+};
+
+struct PublicAddress {
+  std::string_view text;
+  std::string_view why;
+};
+
+// Every block of both registries, with its first and last address where that makes a boundary.
+inline constexpr RefusedAddress kRefusedAddresses[] = {
+    {"0.0.0.0", "0.0.0.0/32", "this host on this network"},
+    {"0.1.2.3", "0.0.0.0/8", "this network"},
+    {"0.255.255.255", "0.0.0.0/8", "this network, last"},
+    {"10.0.0.0", "10.0.0.0/8", "private-use, first"},
+    {"10.255.255.255", "10.0.0.0/8", "private-use, last"},
+    {"100.64.0.0", "100.64.0.0/10", "shared address space, first"},
+    {"100.127.255.255", "100.64.0.0/10", "shared address space, last"},
+    {"127.0.0.1", "127.0.0.0/8", "loopback"},
+    {"127.255.255.255", "127.0.0.0/8", "loopback, last"},
+    {"169.254.0.0", "169.254.0.0/16", "link-local, first"},
+    {"169.254.169.254", "169.254.0.0/16", "cloud metadata service"},
+    {"169.254.255.255", "169.254.0.0/16", "link-local, last"},
+    {"172.16.0.0", "172.16.0.0/12", "private-use, first"},
+    {"172.31.255.255", "172.16.0.0/12", "private-use, last"},
+    {"192.0.0.0", "192.0.0.0/29", "IPv4 service continuity prefix"},
+    {"192.0.0.7", "192.0.0.0/29", "IPv4 service continuity prefix, last"},
+    {"192.0.0.8", "192.0.0.8/32", "IPv4 dummy address"},
+    {"192.0.0.9", "192.0.0.9/32", "PCP anycast (globally reachable, refused on purpose)"},
+    {"192.0.0.10", "192.0.0.10/32", "TURN anycast (globally reachable, refused on purpose)"},
+    {"192.0.0.11", "192.0.0.0/24", "IETF protocol assignments"},
+    {"192.0.0.170", "192.0.0.170/32", "NAT64/DNS64 discovery"},
+    {"192.0.0.171", "192.0.0.171/32", "NAT64/DNS64 discovery"},
+    {"192.0.0.255", "192.0.0.0/24", "IETF protocol assignments, last"},
+    {"192.0.2.0", "192.0.2.0/24", "TEST-NET-1, first"},
+    {"192.0.2.255", "192.0.2.0/24", "TEST-NET-1, last"},
+    {"192.31.196.1", "192.31.196.0/24", "AS112-v4"},
+    {"192.52.193.1", "192.52.193.0/24", "AMT"},
+    {"192.88.99.1", "192.88.99.0/24", "deprecated 6to4 relay anycast"},
+    {"192.168.0.0", "192.168.0.0/16", "private-use, first"},
+    {"192.168.255.255", "192.168.0.0/16", "private-use, last"},
+    {"192.175.48.1", "192.175.48.0/24", "AS112 direct delegation"},
+    {"198.18.0.0", "198.18.0.0/15", "benchmarking, first"},
+    {"198.19.255.255", "198.18.0.0/15", "benchmarking, last"},
+    {"198.51.100.1", "198.51.100.0/24", "TEST-NET-2"},
+    {"203.0.113.1", "203.0.113.0/24", "TEST-NET-3"},
+    {"224.0.0.0", "224.0.0.0/4", "multicast, first"},
+    {"239.255.255.255", "224.0.0.0/4", "multicast, last"},
+    {"240.0.0.0", "240.0.0.0/4", "reserved, first"},
+    {"255.255.255.254", "240.0.0.0/4", "reserved, last"},
+    {"255.255.255.255", "255.255.255.255/32", "limited broadcast"},
+
+    {"::", "::/128", "unspecified"},
+    {"::1", "::1/128", "loopback"},
+    {"0:0:0:0:0:0:0:1", "::1/128", "loopback, long form"},
+    {"::2", "::/8", "reserved"},
+    {"::127.0.0.1", "::/8", "IPv4-compatible (deprecated)"},
+    {"::ffff:127.0.0.1", "::ffff:127.0.0.0/104", "IPv4-mapped loopback"},
+    {"::ffff:7f00:1", "::ffff:127.0.0.0/104", "IPv4-mapped loopback in hex"},
+    {"::FFFF:10.1.2.3", "::ffff:10.0.0.0/104", "IPv4-mapped private-use, upper case"},
+    {"::ffff:0.0.0.0", "::ffff:0.0.0.0/128", "IPv4-mapped this host"},
+    {"::ffff:169.254.169.254", "::ffff:169.254.0.0/112", "IPv4-mapped metadata service"},
+    {"64:ff9b::7f00:1", "64:ff9b::7f00:0/104", "NAT64 loopback"},
+    {"64:ff9b::192.168.1.1", "64:ff9b::c0a8:0/112", "NAT64 private-use"},
+    {"64:ff9b:1::1", "64:ff9b:1::/48", "NAT64 local use"},
+    {"100::1", "100::/64", "discard-only"},
+    {"100:0:0:1::1", "100:0:0:1::/64", "dummy prefix"},
+    {"100:0:0:2::", "100::/8", "reserved after the dummy prefix"},
+    {"2001::1", "2001::/32", "Teredo"},
+    {"2001:1::1", "2001:1::1/128", "PCP anycast (globally reachable, refused on purpose)"},
+    {"2001:1::2", "2001:1::2/128", "TURN anycast (globally reachable, refused on purpose)"},
+    {"2001:1::3", "2001:1::3/128", "DNS-SD SRP anycast (globally reachable, refused on purpose)"},
+    {"2001:1::4", "2001::/23", "IETF protocol assignments"},
+    {"2001:2::1", "2001:2::/48", "benchmarking"},
+    {"2001:3::1", "2001:3::/32", "AMT (globally reachable, refused on purpose)"},
+    {"2001:4:112::1", "2001:4:112::/48", "AS112-v6 (globally reachable, refused on purpose)"},
+    {"2001:10::1", "2001:10::/28", "deprecated ORCHID"},
+    {"2001:20::1", "2001:20::/28", "ORCHIDv2 (an identifier, not a locator)"},
+    {"2001:2f::1", "2001:20::/28", "ORCHIDv2, last /32"},
+    {"2001:30::1", "2001:30::/28", "drone entity tags"},
+    {"2001:1ff:ffff:ffff:ffff:ffff:ffff:ffff", "2001::/23", "IETF protocol assignments, last"},
+    {"2001:db8::1", "2001:db8::/32", "documentation"},
+    {"2001:db8:ffff:ffff:ffff:ffff:ffff:ffff", "2001:db8::/32", "documentation, last"},
+    {"2002:7f00:1::", "2002:7f00::/24", "6to4 of loopback"},
+    {"2002:c0a8:101::1", "2002:c0a8::/32", "6to4 of private-use"},
+    {"2620:4f:8000::1", "2620:4f:8000::/48", "AS112 direct delegation"},
+    {"3fff::1", "3fff::/20", "documentation"},
+    {"3fff:fff:ffff::", "3fff::/20", "documentation, last"},
+    {"5f00::1", "5f00::/16", "segment routing SIDs"},
+    {"fc00::1", "fc00::/7", "unique-local"},
+    {"fd12:3456::1", "fc00::/7", "unique-local, fd"},
+    {"fe80::1", "fe80::/10", "link-local"},
+    {"febf:ffff::1", "fe80::/10", "link-local, last"},
+    {"fec0::1", "fec0::/10", "deprecated site-local"},
+    {"ff02::1", "ff00::/8", "multicast"},
+    {"fe00::1", "fe00::/9", "reserved"},
+    {"4000::1", "4000::/3", "reserved, after global unicast"},
+    {"1fff:ffff::", "1000::/4", "reserved, before global unicast"},
+
+    {"[::1]", "::1/128", "bracketed"},
+    {"fe80::1%eth0", "fe80::/10", "with a zone"},
+    {"[fe80::1%25eth0]", "fe80::/10", "bracketed with a URI-encoded zone"},
+};
+
+// Public unicast addresses, many just outside a refused block.
+inline constexpr PublicAddress kPublicAddresses[] = {
+    {"8.8.8.8", "Google DNS"},
+    {"1.1.1.1", "Cloudflare DNS"},
+    {"1.0.0.0", "after 0.0.0.0/8"},
+    {"9.255.255.255", "before 10.0.0.0/8"},
+    {"11.0.0.0", "after 10.0.0.0/8"},
+    {"100.63.255.255", "before 100.64.0.0/10"},
+    {"100.128.0.0", "after 100.64.0.0/10"},
+    {"126.255.255.255", "before 127.0.0.0/8"},
+    {"128.0.0.0", "after 127.0.0.0/8"},
+    {"169.253.255.255", "before 169.254.0.0/16"},
+    {"169.255.0.0", "after 169.254.0.0/16"},
+    {"172.15.255.255", "before 172.16.0.0/12"},
+    {"172.32.0.0", "after 172.16.0.0/12"},
+    {"191.255.255.255", "before 192.0.0.0/24"},
+    {"192.0.1.0", "after 192.0.0.0/24"},
+    {"192.0.3.0", "after 192.0.2.0/24"},
+    {"192.31.195.255", "before 192.31.196.0/24"},
+    {"192.52.194.0", "after 192.52.193.0/24"},
+    {"192.88.98.255", "before 192.88.99.0/24"},
+    {"192.167.255.255", "before 192.168.0.0/16"},
+    {"192.169.0.0", "after 192.168.0.0/16"},
+    {"192.175.49.0", "after 192.175.48.0/24"},
+    {"198.17.255.255", "before 198.18.0.0/15"},
+    {"198.20.0.0", "after 198.18.0.0/15"},
+    {"198.51.101.0", "after 198.51.100.0/24"},
+    {"203.0.112.255", "before 203.0.113.0/24"},
+    {"203.0.114.0", "after 203.0.113.0/24"},
+    {"223.255.255.255", "before multicast"},
+
+    {"2606:4700::1111", "Cloudflare DNS"},
+    {"2001:4860:4860::8888", "Google DNS"},
+    {"2000::1", "first block of global unicast"},
+    {"2001:200::1", "after 2001::/23"},
+    {"2001:db7:ffff:ffff:ffff:ffff:ffff:ffff", "before 2001:db8::/32"},
+    {"2001:db9::", "after 2001:db8::/32"},
+    {"2620:4f:8001::", "after 2620:4f:8000::/48"},
+    {"3fff:1000::1", "after 3fff::/20"},
+    {"3ffe:ffff:ffff:ffff:ffff:ffff:ffff:ffff", "before 3fff::/20"},
+    {"::ffff:8.8.8.8", "IPv4-mapped public"},
+    {"::ffff:808:808", "IPv4-mapped public in hex"},
+    {"64:ff9b::808:808", "NAT64 of a public address"},
+    {"2002:808:808::1", "6to4 of a public address"},
+    {"[2606:4700::1111]", "bracketed"},
+};
+
+// Text that is not an address: refused, never guessed at.
+inline constexpr PublicAddress kNotAddresses[] = {
+    {"", "empty"},
+    {"localhost", "a name"},
+    {"1.2.3", "three parts"},
+    {"1.2.3.4.5", "five parts"},
+    {"01.2.3.4", "leading zero (octal to inet_aton)"},
+    {"0x7f.0.0.1", "hex part"},
+    {"2130706433", "one number"},
+    {"256.0.0.1", "part over 255"},
+    {" 8.8.8.8", "leading space"},
+    {"8.8.8.8 ", "trailing space"},
+    {"8.8.8.8\0.1"sv, "NUL inside"},
+    {"[8.8.8.8]", "bracketed IPv4"},
+    {"8.8.8.8%eth0", "zone on IPv4"},
+    {"8.8.8.8:25", "with a port"},
+    {"[2606:4700::1111]:443", "bracketed with a port"},
+    {"[::1", "open bracket"},
+    {"::1]", "close bracket"},
+    {"fe80::1%", "empty zone"},
+    {"fe80::1%eth 0", "space in the zone"},
+    {"fe80::1%eth0%1", "two zones"},
+    {"::ffff:1.2.3", "short embedded IPv4"},
+    {"12345::", "group over 16 bits"},
+    {"1:2:3:4:5:6:7:8:9", "nine groups"},
+    {"1::2::3", "two double colons"},
+    {":::", "three colons"},
+};
+
+}  // namespace webshield::cases
