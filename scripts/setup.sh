@@ -14,10 +14,10 @@ build_packages=(cmake ninja-build g++ pkg-config libidn2-dev libfmt-dev nlohmann
                 libsqlite3-dev libpq-dev libtomlplusplus-dev)
 # The test world (tests/world/world.sh) needs knot, unbound, nginx, an SMTP server and Dovecot
 # from Debian; the store tests start their own PostgreSQL (tests/world/postgres.sh) from Debian's
-# postgresql.
+# postgresql. The browser test of the web pages (tests/e2e/dashboard.mjs) drives Debian's chromium.
 test_packages=(googletest libgtest-dev libgmock-dev clang-19 libclang-rt-19-dev clang-format
                python3 knot knot-dnsutils nginx-light openssl python3-aiosmtpd python3-dkim
-               unbound postgresql dovecot-imapd)
+               unbound postgresql dovecot-imapd chromium)
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
@@ -36,6 +36,12 @@ install_missing() {
     "${missing[@]}"
 }
 
+# The web pages (web/) take their chart library from npm. Debian's nodejs and npm only when there
+# is no npm at all: a NodeSource nodejs brings its own npm and conflicts with Debian's.
+ensure_npm() {
+  command -v npm >/dev/null 2>&1 || install_missing nodejs npm
+}
+
 build() {
   local preset=$1
   log "building ($preset)"
@@ -45,6 +51,7 @@ build() {
 
 run() {
   install_missing "${build_packages[@]}"
+  ensure_npm
   build release
   if [ $# -gt 0 ]; then
     exec build/webshield "$@"
@@ -57,6 +64,7 @@ run() {
 
 test_all() {
   install_missing "${build_packages[@]}" "${test_packages[@]}"
+  ensure_npm
   build asan
   build fuzz
   local status=0
