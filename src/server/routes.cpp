@@ -12,6 +12,7 @@
 #include "server/resume.hpp"
 #include "store/json.hpp"
 #include "store/selection.hpp"
+#include "web/assets.hpp"
 
 namespace webshield::server {
 namespace {
@@ -442,8 +443,23 @@ asio::awaitable<Response> Routes::api(const RequestHead& head, const std::string
   co_return r;
 }
 
-Response Routes::page(const RequestHead& /*head*/) const {
-  return not_found();
+Response Routes::page(const RequestHead& head) const {
+  const Asset* asset = find_asset(head.path);
+  if (asset == nullptr) return not_found();
+  Response r;
+  r.fields.emplace_back("ETag", std::string(asset->etag));
+  // Pages are looked at again on every visit (revalidated by ETag); their scripts and styles
+  // change only with the program, which changes their ETag too.
+  r.fields.emplace_back("Cache-Control", head.path.starts_with("/assets/")
+                                             ? "public, max-age=3600, must-revalidate"
+                                             : "no-cache");
+  if (head.field("if-none-match") == asset->etag) {
+    r.status = 304;
+    return r;
+  }
+  r.content_type = std::string(asset->content_type);
+  r.body = std::string(asset->body);
+  return r;
 }
 
 }  // namespace webshield::server

@@ -270,8 +270,18 @@ def endpoint_answers(binary, tmp):
         expect(status == 200 and m and int(m.group(1)) == stored and
                'outcome="too_large"' in text and "webshield_db_commit_duration_seconds_count" in text,
                "/metrics counts the reports by outcome and the commits")
-        status, fields, _ = curl(server.url + "/")
-        expect(fields.get("x-content-type-options") == "nosniff", "answers carry nosniff")
+        status, fields, body = curl(server.url + "/")
+        expect(status == 200 and b"<form" in body and fields.get("x-content-type-options") ==
+               "nosniff" and "default-src 'self'" in fields.get("content-security-policy", ""),
+               "/ is the dashboard, with nosniff and a Content-Security-Policy")
+        status, _, _ = curl(server.url + "/", headers=[f"If-None-Match: {fields.get('etag')}"])
+        expect(status == 304, f"a page asked again with its ETag: 304 ({status})")
+        status, fields, body = curl(server.url + "/assets/uPlot.iife.min.js")
+        expect(status == 200 and fields.get("content-type", "").startswith("text/javascript")
+               or fields.get("content-type", "").startswith("application/javascript"),
+               "the chart library is served from the program")
+        status, _, _ = curl(server.url + "/check")
+        expect(status == 200, "/check is the public check page")
     finally:
         code = server.stop()
     expect(code == 0, f"SIGTERM: exit status 0 ({code})")
