@@ -124,12 +124,12 @@ store::Store* Committer::connect(Error& error) {
 
 void Committer::commit(std::vector<PendingReport>& batch) {
   Error error;
-  store::Store* store = connect(error);
-  if (store == nullptr) {
+  auto fail_all = [&] {
     for (PendingReport& p : batch)
       p.done(std::unexpected(error));
-    return;
-  }
+  };
+  store::Store* store = connect(error);
+  if (store == nullptr) return fail_all();
   std::vector<store::NewReport> reports;
   reports.reserve(batch.size());
   for (PendingReport& p : batch)
@@ -148,11 +148,7 @@ void Committer::commit(std::vector<PendingReport>& batch) {
     return;
   }
   store = connect(error);
-  if (store == nullptr) {
-    for (PendingReport& p : batch)
-      p.done(std::unexpected(error));
-    return;
-  }
+  if (store == nullptr) return fail_all();
   // One report may have failed the whole batch (store.hpp: a NUL in its strings): store them
   // one by one, so that only that one is refused.
   for (std::size_t i = 0; i < batch.size(); ++i) {
