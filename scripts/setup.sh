@@ -11,13 +11,13 @@ build_packages=(cmake ninja-build g++ pkg-config libidn2-dev libfmt-dev nlohmann
                 libsimdjson-dev libgmime-3.0-dev libopendkim-dev zlib1g-dev
                 libcli11-dev libboost-dev libunbound-dev libevent-dev nettle-dev
                 libcurl4-openssl-dev libssl-dev dns-root-data libgoogle-perftools-dev
-                libsqlite3-dev libpq-dev)
+                libsqlite3-dev libpq-dev libtomlplusplus-dev)
 # The test world (tests/world/world.sh) needs knot, unbound, nginx, an SMTP server and Dovecot
 # from Debian; the store tests start their own PostgreSQL (tests/world/postgres.sh) from Debian's
-# postgresql.
+# postgresql. The browser test of the web pages (tests/e2e/dashboard.mjs) drives Debian's chromium.
 test_packages=(googletest libgtest-dev libgmock-dev clang-19 libclang-rt-19-dev clang-format
                python3 knot knot-dnsutils nginx-light openssl python3-aiosmtpd python3-dkim
-               unbound postgresql dovecot-imapd)
+               unbound postgresql dovecot-imapd chromium)
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
@@ -36,6 +36,12 @@ install_missing() {
     "${missing[@]}"
 }
 
+# The web pages (web/) take their chart library from npm. Debian's nodejs and npm only when there
+# is no npm at all: a NodeSource nodejs brings its own npm and conflicts with Debian's.
+ensure_npm() {
+  command -v npm >/dev/null 2>&1 || install_missing nodejs npm
+}
+
 build() {
   local preset=$1
   log "building ($preset)"
@@ -45,22 +51,20 @@ build() {
 
 run() {
   install_missing "${build_packages[@]}"
+  ensure_npm
   build release
   if [ $# -gt 0 ]; then
     exec build/webshield "$@"
   fi
-  # Until the report server exists, the main job lints the example records and policy.
-  log "build/webshield lint tlsrpt \"\$(cat packaging/examples/tlsrpt.txt)\""
-  build/webshield lint tlsrpt "$(cat packaging/examples/tlsrpt.txt)"
-  log "build/webshield lint mta-sts \"\$(cat packaging/examples/mta-sts.txt)\""
-  build/webshield lint mta-sts "$(cat packaging/examples/mta-sts.txt)"
-  log "build/webshield lint policy packaging/examples/mta-sts-policy.txt"
-  build/webshield lint policy packaging/examples/mta-sts-policy.txt
-  log "done: try build/webshield --help, or scripts/setup.sh run lint tlsrpt '<your record>'"
+  # The main job: the report endpoint, the dashboard and the public check page, on SQLite in
+  # $XDG_DATA_HOME/webshield (or ~/.local/share/webshield); it prints its address and a sign-in link.
+  log "build/webshield serve (stop with Ctrl-C; docs/serve.md)"
+  exec build/webshield serve
 }
 
 test_all() {
   install_missing "${build_packages[@]}" "${test_packages[@]}"
+  ensure_npm
   build asan
   build fuzz
   local status=0

@@ -1,4 +1,5 @@
-// `webshield config --print`: the effective settings and every limit on outside data.
+// `webshield config --print [--config FILE]`: the effective settings of `webshield serve` (the
+// file's, or the defaults) and every limit on outside data.
 #include <fmt/format.h>
 
 #include <iostream>
@@ -6,20 +7,44 @@
 
 #include "cli/commands.hpp"
 #include "core/limits.hpp"
+#include "server/config.hpp"
 
 namespace webshield::cli {
+namespace {
+
+struct ConfigArgs {
+  bool print = false;
+  std::string file;
+};
+
+}  // namespace
 
 void add_config_command(CLI::App& app, int& status) {
   CLI::App* config = app.add_subcommand("config", "Show the effective configuration");
-  auto print = std::make_shared<bool>(false);
-  config->add_flag("--print", *print, "Print every setting and limit with its value");
-  config->callback([config, print, &status] {
-    if (!*print) {
+  auto args = std::make_shared<ConfigArgs>();
+  config->add_flag("--print", args->print, "Print every setting and limit with its value");
+  config
+      ->add_option("--config", args->file,
+                   "The TOML file of `webshield serve` to read (default: built-in settings)")
+      ->check(CLI::ExistingFile);
+  config->callback([config, args, &status] {
+    if (!args->print) {
       std::cerr << config->help();
       status = kExitUsage;
       return;
     }
-    std::cout << "[limits]\n";
+    server::ServeConfig settings;
+    if (!args->file.empty()) {
+      auto loaded = server::load_config(args->file);
+      if (!loaded) {
+        std::cerr << "webshield: " << loaded.error().describe() << '\n';
+        status = kExitUsage;
+        return;
+      }
+      settings = std::move(*loaded);
+    }
+    std::cout << "# webshield serve (flags given to it win over these)\n"
+              << server::to_toml(settings) << "\n[limits]\n";
     for (const LimitInfo& l : describe(Limits{})) {
       std::cout << fmt::format("{} = {}  # {}: {}\n", l.name, l.value, l.unit, l.why);
     }

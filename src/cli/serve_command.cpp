@@ -6,6 +6,7 @@
 
 #include "cli/check_options.hpp"
 #include "cli/commands.hpp"
+#include "net/guarded.hpp"
 #include "server/config.hpp"
 #include "server/server.hpp"
 
@@ -34,6 +35,8 @@ void apply_flags(const CLI::App& cmd, const ServeArgs& a, server::ServeConfig& c
   if (given("--log-format")) c.log_format = f.log_format;
   if (given("--report-posts-per-minute")) c.report_posts_per_minute = f.report_posts_per_minute;
   if (given("--trust-forwarded-for")) c.trust_forwarded_for = true;
+  if (given("--header-timeout")) c.header_timeout = f.header_timeout;
+  if (given("--body-timeout")) c.body_timeout = f.body_timeout;
   server::CheckConfig& k = c.check;
   if (given("--check-allow-private")) k.allow_private = true;
   if (given("--no-check")) k.enabled = false;
@@ -77,6 +80,8 @@ int run_serve(const CLI::App& cmd, const ServeArgs& args) {
 
   asio::io_context io;
   std::unique_ptr<CheckEngine> engine;
+  std::unique_ptr<net::GuardedHttpsClient> guarded_https;
+  std::unique_ptr<net::GuardedSmtpProber> guarded_smtp;
   std::unique_ptr<check::Checker> checker;
   if (config.check.enabled) {
     auto made = CheckEngine::create(io, check_args_of(config.check), check::Parts{});
@@ -85,8 +90,15 @@ int run_serve(const CLI::App& cmd, const ServeArgs& args) {
       return kExitUsage;
     }
     engine = std::move(*made);
-    checker = std::make_unique<check::Checker>(*engine->resolver, *engine->https, *engine->smtp,
-                                               engine->options);
+    net::HttpsClient* https = engine->https.get();
+    net::SmtpProber* smtp = engine->smtp.get();
+    if (!config.check.allow_private) {  // anyone may ask: only public addresses (SSRF)
+      guarded_https = std::make_unique<net::GuardedHttpsClient>(*https);
+      guarded_smtp = std::make_unique<net::GuardedSmtpProber>(*smtp);
+      https = guarded_https.get();
+      smtp = guarded_smtp.get();
+    }
+    checker = std::make_unique<check::Checker>(*engine->resolver, *https, *smtp, engine->options);
   }
   return server::serve(config, Limits{}, io, checker.get());
 }
@@ -127,6 +139,14 @@ void add_serve_command(CLI::App& app, int& status) {
   cmd->add_flag("--trust-forwarded-for", f.trust_forwarded_for,
                 "Take the client's address from X-Forwarded-For (only behind a proxy that sets "
                 "it)");
+  cmd->add_option("--header-timeout", f.header_timeout,
+                  "Seconds a client has to send a request head (else 408)")
+      ->check(CLI::PositiveNumber)
+      ->default_str("10");
+  cmd->add_option("--body-timeout", f.body_timeout,
+                  "Seconds a client has to send a request body (else 408)")
+      ->check(CLI::PositiveNumber)
+      ->default_str("60");
   cmd->add_flag("--no-check", args->no_check, "Turn the public check page off");
   cmd->add_flag("--check-allow-private", args->check_allow_private,
                 "Let the public check connect to private, loopback and other special-purpose "

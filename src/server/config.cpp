@@ -113,6 +113,8 @@ Result<ServeConfig> parse_config(std::string_view text, std::string_view file) {
   ServeConfig c;
   for (const auto& [key, node] : root) {
     const std::string name(key.str());
+    // [alerts], [[notify]] and [[domain]] belong to the alert rules (analyze/alert_config.hpp).
+    if (name == "alerts" || name == "notify" || name == "domain") continue;
     if ((name != "server" && name != "database" && name != "check") || !node.is_table())
       return fail("unknown section or key " + name + " (expected [server], [database], [check])",
                   where(node, file));
@@ -128,6 +130,8 @@ Result<ServeConfig> parse_config(std::string_view text, std::string_view file) {
     r.read("domains", c.domains);
     r.read("report_posts_per_minute", c.report_posts_per_minute);
     r.read("trust_forwarded_for", c.trust_forwarded_for);
+    r.read("header_timeout", c.header_timeout);
+    r.read("body_timeout", c.body_timeout);
     if (auto done = r.finish(); !done) return std::unexpected(done.error());
   }
   if (const toml::table* t = section(root, "database")) {
@@ -158,6 +162,9 @@ Result<ServeConfig> parse_config(std::string_view text, std::string_view file) {
     return fail("server.log_format must be \"text\" or \"json\"", std::string(file));
   if (c.report_path.empty() || c.report_path.front() != '/')
     return fail("server.report_path must start with /", std::string(file));
+  if (c.header_timeout < 1 || c.body_timeout < 1)
+    return fail("server.header_timeout and server.body_timeout must be 1 or more seconds",
+                std::string(file));
   if (c.check.concurrency == 0)
     return fail("check.concurrency must be 1 or more", std::string(file));
   return c;
@@ -188,7 +195,9 @@ std::string to_toml(const ServeConfig& c) {
                              {"log_format", c.log_format},
                              {"domains", strings(c.domains)},
                              {"report_posts_per_minute", c.report_posts_per_minute},
-                             {"trust_forwarded_for", c.trust_forwarded_for}}},
+                             {"trust_forwarded_for", c.trust_forwarded_for},
+                             {"header_timeout", c.header_timeout},
+                             {"body_timeout", c.body_timeout}}},
       {"database", toml::table{{"url", c.database}}},
       {"check", toml::table{{"enabled", k.enabled},
                             {"allow_private", k.allow_private},

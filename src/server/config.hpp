@@ -42,6 +42,10 @@ struct ServeConfig {
   std::vector<std::string> domains;      // policy domains accepted; empty: all
   double report_posts_per_minute = 120;  // per client address; 0: no limit
   bool trust_forwarded_for = false;
+  // Slow clients (slowloris): the request head must arrive within header_timeout seconds of
+  // the connection or the previous answer, the body within body_timeout; else 408.
+  std::int64_t header_timeout = 10;
+  std::int64_t body_timeout = 60;
   std::string database;  // URL; empty: store::default_url()
   CheckConfig check;
 };

@@ -52,6 +52,45 @@ struct Connection {
   bool busy = false;  // a request is being read, handled or answered
 };
 
+// The read deadline of a connection. Beast's own stream timeout closes the socket, which leaves
+// no way to answer 408; this one only cancels the read, and the session answers. A generation
+// number keeps a late expiry of an earlier arming from cancelling a later read.
+class Deadline {
+ public:
+  Deadline(asio::io_context& io, tcp::socket& socket)
+      : state_(std::make_shared<State>(State{asio::steady_timer(io), &socket})) {}
+  ~Deadline() { disarm(); }
+  Deadline(const Deadline&) = delete;
+  Deadline& operator=(const Deadline&) = delete;
+
+  void arm(std::chrono::seconds after) {
+    State& s = *state_;
+    s.fired = false;
+    const unsigned generation = ++s.generation;
+    s.timer.expires_after(after);
+    s.timer.async_wait([state = state_, generation](boost::system::error_code ec) {
+      if (ec || state->generation != generation) return;
+      state->fired = true;
+      boost::system::error_code ignored;
+      state->socket->cancel(ignored);
+    });
+  }
+  void disarm() {
+    ++state_->generation;
+    state_->timer.cancel();
+  }
+  bool fired() const { return state_->fired; }
+
+ private:
+  struct State {
+    asio::steady_timer timer;
+    tcp::socket* socket;
+    unsigned generation = 0;
+    bool fired = false;
+  };
+  std::shared_ptr<State> state_;
+};
+
 template <class Stream>
 beast::tcp_stream& lowest(Stream& stream) {
   return beast::get_lowest_layer(stream);
@@ -212,6 +251,7 @@ struct HttpServer::Impl {
   asio::awaitable<void> serve(Stream& stream, Connection& conn, const std::string& peer,
                               bool is_tls) {
     beast::flat_buffer buffer;
+    Deadline deadline(io, lowest(stream).socket());
     for (;;) {
       http::request_parser<http::string_body> parser;
       parser.header_limit(static_cast<std::uint32_t>(options.header_bytes));
@@ -221,16 +261,18 @@ struct HttpServer::Impl {
       conn.busy = false;
       if (stopping) co_return;
       boost::system::error_code ec;
-      lowest(stream).expires_after(options.header_timeout);
+      lowest(stream).expires_never();
+      deadline.arm(options.header_timeout);
       co_await http::async_read_header(stream, buffer, parser,
                                        asio::redirect_error(asio::use_awaitable, ec));
+      deadline.disarm();
       const auto started = Clock::now();
       if (ec) {
         // A closed or idle connection ends quietly; a broken or slow request gets an answer.
-        if (ec == http::error::end_of_stream || ec == asio::error::operation_aborted
-            || buffer.size() == 0 || stopping)
+        const bool slow = deadline.fired();
+        if (ec == http::error::end_of_stream || buffer.size() == 0 || stopping
+            || (ec == asio::error::operation_aborted && !slow))
           co_return;
-        const bool slow = ec == beast::error::timeout;
         const bool large = ec == http::error::header_limit;
         Response r = slow    ? error_response(408, "the request head took too long")
                      : large ? error_response(431, "the request head is too large")
@@ -266,15 +308,17 @@ struct HttpServer::Impl {
             if (ec) co_return;
           }
           parser.body_limit(limit);
-          lowest(stream).expires_after(options.body_timeout);
+          lowest(stream).expires_never();
+          deadline.arm(options.body_timeout);
           co_await http::async_read(stream, buffer, parser,
                                     asio::redirect_error(asio::use_awaitable, ec));
+          deadline.disarm();
           if (ec == http::error::body_limit) {
             response = error_response(413, fmt::format("the body is over the limit of {} bytes "
                                                        "for this request",
                                                        limit));
             response.close = true;
-          } else if (ec == beast::error::timeout) {
+          } else if (deadline.fired()) {
             response = error_response(408, "the request body took too long");
             response.close = true;
           } else if (ec) {

@@ -12,6 +12,7 @@
 #include "server/resume.hpp"
 #include "store/json.hpp"
 #include "store/selection.hpp"
+#include "web/assets.hpp"
 
 namespace webshield::server {
 namespace {
@@ -326,11 +327,8 @@ asio::awaitable<Response> Routes::sign_in(Request request) {
 }
 
 asio::awaitable<Response> Routes::healthz() {
-  Result<void> ok = fail("not asked");
-  StoreJob job = [&ok](store::Store* st, const Error* error) {
-    ok = st != nullptr ? st->ping() : Result<void>(std::unexpected(*error));
-  };
-  co_await s_.readers.run(std::move(job));
+  StoreJob job = [](store::Store& st) { return st.ping(); };
+  const Result<void> ok = co_await s_.readers.run(std::move(job));
   Response r;
   r.content_type = "text/plain; charset=utf-8";
   if (ok) {
@@ -356,24 +354,15 @@ asio::awaitable<Response> Routes::api(const RequestHead& head, const std::string
     limit = static_cast<std::size_t>(std::min<std::uint64_t>(*n, store::kMaxListLimit));
   }
 
-  Response r;
-  Error failed;
-  bool ok = true;
   // Each job runs on a reader thread with its own connection and fills `r`.
+  Response r;
   StoreJob job;
-  auto check = [&](const auto& result) {
-    if (!result) {
-      ok = false;
-      failed = result.error();
-    }
-    return bool(result);
-  };
-
   if (path == "/api/v1/summary") {
-    job = [&](store::Store* st, const Error* error) {
-      if (st == nullptr) return void(check(Result<void>(std::unexpected(*error))));
-      auto summary = st->summary(*sel);
-      if (check(summary)) r = json_response(200, dump(store::to_json(*summary)));
+    job = [&](store::Store& st) -> Result<void> {
+      auto summary = st.summary(*sel);
+      if (!summary) return std::unexpected(summary.error());
+      r = json_response(200, dump(store::to_json(*summary)));
+      return {};
     };
   } else if (path == "/api/v1/reports") {
     store::ListOptions options{*sel, limit, std::nullopt};
@@ -382,16 +371,16 @@ asio::awaitable<Response> Routes::api(const RequestHead& head, const std::string
       if (!n) co_return error_response(400, "before must be a report id");
       options.before = static_cast<store::Id>(*n);
     }
-    job = [&, options](store::Store* st, const Error* error) {
-      if (st == nullptr) return void(check(Result<void>(std::unexpected(*error))));
-      auto reports = st->reports(options);
-      if (!check(reports)) return;
+    job = [&, options](store::Store& st) -> Result<void> {
+      auto reports = st.reports(options);
+      if (!reports) return std::unexpected(reports.error());
       nlohmann::json list = nlohmann::json::array();
       for (const store::StoredReport& s : *reports)
         list.push_back(store::to_json(s));
       nlohmann::json next = nullptr;
       if (reports->size() == options.limit && !reports->empty()) next = reports->back().id;
       r = json_response(200, dump({{"reports", std::move(list)}, {"next_before", next}}));
+      return {};
     };
   } else if (path.starts_with("/api/v1/reports/")) {
     std::string_view rest = path.substr(std::string_view("/api/v1/reports/").size());
@@ -399,10 +388,9 @@ asio::awaitable<Response> Routes::api(const RequestHead& head, const std::string
     if (raw) rest.remove_suffix(4);
     auto id = number(rest);
     if (!id) co_return not_found();
-    job = [&, raw, id = static_cast<store::Id>(*id)](store::Store* st, const Error* error) {
-      if (st == nullptr) return void(check(Result<void>(std::unexpected(*error))));
-      auto found = st->report(id, raw);
-      if (!check(found)) return;
+    job = [&, raw, id = static_cast<store::Id>(*id)](store::Store& st) -> Result<void> {
+      auto found = st.report(id, raw);
+      if (!found) return std::unexpected(found.error());
       if (!*found) {
         r = error_response(404, fmt::format("no report {}", id));
       } else if (raw) {
@@ -413,37 +401,54 @@ asio::awaitable<Response> Routes::api(const RequestHead& head, const std::string
       } else {
         r = json_response(200, dump(store::to_json(**found)));
       }
+      return {};
     };
   } else if (path == "/api/v1/reporters") {
-    job = [&](store::Store* st, const Error* error) {
-      if (st == nullptr) return void(check(Result<void>(std::unexpected(*error))));
-      auto reporters = st->reporters(*sel);
-      if (!check(reporters)) return;
+    job = [&](store::Store& st) -> Result<void> {
+      auto reporters = st.reporters(*sel);
+      if (!reporters) return std::unexpected(reporters.error());
       nlohmann::json list = nlohmann::json::array();
       for (const store::Reporter& rep : *reporters)
         list.push_back(store::to_json(rep, now));
       r = json_response(200, dump({{"reporters", std::move(list)}}));
+      return {};
     };
   } else if (path == "/api/v1/quarantine") {
-    job = [&](store::Store* st, const Error* error) {
-      if (st == nullptr) return void(check(Result<void>(std::unexpected(*error))));
-      auto items = st->quarantined(query_value(head.query, "limit") ? limit : 100);
-      if (!check(items)) return;
+    const std::size_t count = query_value(head.query, "limit") ? limit : 100;
+    job = [&, count](store::Store& st) -> Result<void> {
+      auto items = st.quarantined(count);
+      if (!items) return std::unexpected(items.error());
       nlohmann::json list = nlohmann::json::array();
       for (const store::Quarantined& q : *items)
         list.push_back(store::to_json(q));
       r = json_response(200, dump({{"items", std::move(list)}}));
+      return {};
     };
   } else {
     co_return not_found();
   }
-  co_await s_.readers.run(std::move(job));
-  if (!ok) co_return database_error(failed);
+  const Result<void> done = co_await s_.readers.run(std::move(job));
+  if (!done) co_return database_error(done.error());
   co_return r;
 }
 
-Response Routes::page(const RequestHead& /*head*/) const {
-  return not_found();
+Response Routes::page(const RequestHead& head) const {
+  const Asset* asset = find_asset(head.path);
+  if (asset == nullptr) return not_found();
+  Response r;
+  r.fields.emplace_back("ETag", std::string(asset->etag));
+  // Pages are looked at again on every visit (revalidated by ETag); their scripts and styles
+  // change only with the program, which changes their ETag too.
+  r.fields.emplace_back("Cache-Control", head.path.starts_with("/assets/")
+                                             ? "public, max-age=3600, must-revalidate"
+                                             : "no-cache");
+  if (head.field("if-none-match") == asset->etag) {
+    r.status = 304;
+    return r;
+  }
+  r.content_type = std::string(asset->content_type);
+  r.body = std::string(asset->body);
+  return r;
 }
 
 }  // namespace webshield::server

@@ -96,6 +96,8 @@ int serve(const ServeConfig& config, const Limits& limits, asio::io_context& io,
   if (!config.tls_cert.empty()) options.tls_cert = config.tls_cert;
   if (!config.tls_key.empty()) options.tls_key = config.tls_key;
   options.trust_forwarded_for = config.trust_forwarded_for;
+  options.header_timeout = std::chrono::seconds(config.header_timeout);
+  options.body_timeout = std::chrono::seconds(config.body_timeout);
   HttpServer http(io, options, routes, metrics);
   auto at = http.listen();
   if (!at) {

@@ -25,10 +25,10 @@ StoreReaders::~StoreReaders() {
     t.join();
 }
 
-void StoreReaders::post(StoreJob job) {
+void StoreReaders::post(Task task) {
   {
     const std::lock_guard lock(mutex_);
-    queue_.push_back(std::move(job));
+    queue_.push_back(std::move(task));
   }
   wake_.notify_one();
 }
@@ -37,12 +37,12 @@ void StoreReaders::work() {
   // Each thread keeps its own connection, opened when first needed and again after a failure.
   std::unique_ptr<store::Store> store;
   for (;;) {
-    StoreJob job;
+    Task task;
     {
       std::unique_lock lock(mutex_);
       wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
       if (queue_.empty()) return;
-      job = std::move(queue_.front());
+      task = std::move(queue_.front());
       queue_.pop_front();
     }
     Error error;
@@ -55,19 +55,18 @@ void StoreReaders::work() {
       }
     }
     const auto started = Clock::now();
-    job(store.get(), store ? nullptr : &error);
+    task(store.get(), store ? nullptr : &error);
     metrics_.db_query(Clock::now() - started);
   }
 }
 
-asio::awaitable<void> StoreReaders::run(StoreJob job) {
-  Starter<bool> start = [this, &job](Done<bool> done) {
+asio::awaitable<Result<void>> StoreReaders::run(StoreJob job) {
+  Starter<Result<void>> start = [this, &job](Done<Result<void>> done) {
     post([&job, done = std::move(done)](store::Store* store, const Error* error) mutable {
-      job(store, error);
-      done(true);
+      done(store != nullptr ? job(*store) : std::unexpected(*error));
     });
   };
-  co_await resume_after(&start);
+  co_return co_await resume_after(&start);
 }
 
 Committer::Committer(std::string url, Metrics& metrics, std::size_t max_batch)
@@ -125,12 +124,12 @@ store::Store* Committer::connect(Error& error) {
 
 void Committer::commit(std::vector<PendingReport>& batch) {
   Error error;
-  store::Store* store = connect(error);
-  if (store == nullptr) {
+  auto fail_all = [&] {
     for (PendingReport& p : batch)
       p.done(std::unexpected(error));
-    return;
-  }
+  };
+  store::Store* store = connect(error);
+  if (store == nullptr) return fail_all();
   std::vector<store::NewReport> reports;
   reports.reserve(batch.size());
   for (PendingReport& p : batch)
@@ -149,11 +148,7 @@ void Committer::commit(std::vector<PendingReport>& batch) {
     return;
   }
   store = connect(error);
-  if (store == nullptr) {
-    for (PendingReport& p : batch)
-      p.done(std::unexpected(error));
-    return;
-  }
+  if (store == nullptr) return fail_all();
   // One report may have failed the whole batch (store.hpp: a NUL in its strings): store them
   // one by one, so that only that one is refused.
   for (std::size_t i = 0; i < batch.size(); ++i) {

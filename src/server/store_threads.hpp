@@ -23,9 +23,8 @@
 
 namespace webshield::server {
 
-// Runs `job` with a store of its own on a reader thread; nullptr with the error when the
-// database cannot be opened.
-using StoreJob = std::move_only_function<void(store::Store* store, const Error* error)>;
+// Work with a store on a reader thread; it returns the error of a failed store call.
+using StoreJob = std::move_only_function<Result<void>(store::Store& store)>;
 
 class StoreReaders {
  public:
@@ -34,11 +33,10 @@ class StoreReaders {
   StoreReaders(const StoreReaders&) = delete;
   StoreReaders& operator=(const StoreReaders&) = delete;
 
-  // Resumes on the caller's executor once `job` has run.
-  asio::awaitable<void> run(StoreJob job);
-
-  // Runs `job` on a reader thread without waiting.
-  void post(StoreJob job);
+  // Runs `job` with the thread's own connection (opened when first needed and again after a
+  // failure) and resumes on the caller's executor: the job's result, or why the database
+  // cannot be opened.
+  asio::awaitable<Result<void>> run(StoreJob job);
 
  private:
   void work();
@@ -47,7 +45,10 @@ class StoreReaders {
   Metrics& metrics_;
   std::mutex mutex_;
   std::condition_variable wake_;
-  std::deque<StoreJob> queue_;
+  using Task = std::move_only_function<void(store::Store* store, const Error* error)>;
+  void post(Task task);
+
+  std::deque<Task> queue_;
   bool stopping_ = false;
   std::vector<std::thread> threads_;
 };

@@ -24,6 +24,8 @@
 #include "records/tlsrpt_record.hpp"
 #include "records/txt_presentation.hpp"
 #include "report/parse.hpp"
+#include "server/auth.hpp"
+#include "server/http.hpp"
 
 namespace webshield::fuzz {
 namespace {
@@ -223,6 +225,45 @@ std::string smtp_reply(std::string_view input) {
   return props.result();
 }
 
+std::string server_request(std::string_view input) {
+  Properties props;
+  if (input.empty()) return props.result();
+  const char which = input.front();
+  input.remove_prefix(1);
+  switch (which % 6) {
+    case 0: {
+      const auto pairs = server::parse_query(input, 32);
+      props.require(pairs.size() <= 32, "at most 32 query pairs");
+      for (const auto& [k, v] : pairs)
+        props.require(k.size() + v.size() <= input.size(), "decoding never grows the text");
+      break;
+    }
+    case 1: {
+      const std::string type = server::media_type(input);
+      props.require(type.size() <= input.size(), "a media type is part of the field");
+      props.require(type.find(';') == std::string::npos, "parameters are dropped");
+      break;
+    }
+    case 2:
+      if (auto v = server::cookie_value(input, "webshield_session"))
+        props.require(v->size() < input.size(), "a cookie value is part of the field");
+      if (auto t = server::bearer_token(input))
+        props.require(!t->empty() && t->size() < input.size(), "a token is part of the field");
+      break;
+    case 3:
+      if (auto c = server::forwarded_client(input))
+        props.require(server::client_key(*c).size() <= 64, "a client key is short");
+      break;
+    case 4:
+      props.require(!server::client_key(input).empty() || input.empty(), "a client has a key");
+      break;
+    default:
+      (void)server::parse_auth_file(input);
+      break;
+  }
+  return props.result();
+}
+
 std::string address_guard(std::string_view input) {
   Properties props;
   const auto refusal = net::special_purpose(input);
@@ -413,13 +454,14 @@ std::string imap_response(std::string_view input) {
 
 std::span<const Target> targets() {
   static constexpr Target kTargets[] = {
-      {"tlsrpt_record", tlsrpt_record}, {"sts_record", sts_record},
-      {"sts_policy", sts_policy},       {"txt_and_uris", txt_and_uris},
-      {"dns_rdata", dns_rdata},         {"dns_reply", dns_reply},
-      {"smtp_reply", smtp_reply},       {"report_json", report_json},
-      {"report_decode", report_decode}, {"mail_extract", mail_extract},
-      {"mbox_split", mbox_split},       {"maildir_name", maildir_name},
-      {"imap_response", imap_response}, {"address_guard", address_guard},
+      {"tlsrpt_record", tlsrpt_record},   {"sts_record", sts_record},
+      {"sts_policy", sts_policy},         {"txt_and_uris", txt_and_uris},
+      {"dns_rdata", dns_rdata},           {"dns_reply", dns_reply},
+      {"smtp_reply", smtp_reply},         {"report_json", report_json},
+      {"report_decode", report_decode},   {"mail_extract", mail_extract},
+      {"mbox_split", mbox_split},         {"maildir_name", maildir_name},
+      {"imap_response", imap_response},   {"address_guard", address_guard},
+      {"server_request", server_request},
   };
   return kTargets;
 }

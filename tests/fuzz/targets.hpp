@@ -34,6 +34,10 @@ std::string smtp_reply(std::string_view input);
 // The address guard: never crashes; an IPv4-mapped address is judged as its IPv4 address, the
 // canonical and bracketed forms as the text; what inet_pton refuses is refused.
 std::string address_guard(std::string_view input);
+// What `webshield serve` reads from clients itself (Beast parses the wire): query strings,
+// Content-Type, cookies, Authorization, X-Forwarded-For, the per-client key and the sign-in
+// body's auth-file twin; the first byte picks the parser.
+std::string server_request(std::string_view input);
 // TLS-RPT report JSON (RFC 8460 §4): bounded output, deterministic, hash present.
 std::string report_json(std::string_view input);
 // gzip/zip/plain sniffing and bounded decoding, then the report parser on the result.
