@@ -203,18 +203,17 @@ async function loadOverview(ticket) {
   );
 
   const domainColumn = state.domain ? [] : [{ title: 'Domain', cell: (r) => orNone(r.policy_domain) }];
-  fill(
-    byId('by-type'),
-    table(
-      [
-        ...domainColumn,
-        { title: 'Result type', cell: (r) => h('code', {}, r.result_type) },
-        { title: 'Failed sessions', num: true, cell: (r) => formatCount(r.failed_sessions) },
-      ],
-      summary.by_type || [],
-      { empty: 'No failures reported.' },
-    ),
-  );
+  // Failed sessions by one key of the failure details (result type, MX host, sending IP).
+  const failures = (id, title, cell, rows) =>
+    fill(
+      byId(id),
+      table(
+        [...domainColumn, { title, cell }, { title: 'Failed sessions', num: true, cell: (r) => formatCount(r.failed_sessions) }],
+        rows || [],
+        { empty: 'No failures reported.' },
+      ),
+    );
+  failures('by-type', 'Result type', (r) => h('code', {}, r.result_type), summary.by_type);
   fill(
     byId('by-sender'),
     table(
@@ -228,30 +227,8 @@ async function loadOverview(ticket) {
       summary.by_sender || [],
     ),
   );
-  fill(
-    byId('by-mx'),
-    table(
-      [
-        ...domainColumn,
-        { title: 'Receiving MX', cell: (r) => orNone(r.mx_host) },
-        { title: 'Failed sessions', num: true, cell: (r) => formatCount(r.failed_sessions) },
-      ],
-      summary.by_mx || [],
-      { empty: 'No failures reported.' },
-    ),
-  );
-  fill(
-    byId('by-ip'),
-    table(
-      [
-        ...domainColumn,
-        { title: 'Sending IP', cell: (r) => orNone(r.sending_ip) },
-        { title: 'Failed sessions', num: true, cell: (r) => formatCount(r.failed_sessions) },
-      ],
-      summary.by_ip || [],
-      { empty: 'No failures reported.' },
-    ),
-  );
+  failures('by-mx', 'Receiving MX', (r) => orNone(r.mx_host), summary.by_mx);
+  failures('by-ip', 'Sending IP', (r) => orNone(r.sending_ip), summary.by_ip);
 }
 
 // Sums the by_day rows of all selected domains per day. Short spans get every day (days without

@@ -32,11 +32,16 @@ std::string read_password() {
   return password;
 }
 
-bool valid_name(const std::string& name) {
-  if (name.empty() || name.size() > 64) return false;
+// A name of the auth file: one word. Sets the usage status when it is not.
+bool valid_name(const std::string& name, int& status) {
+  bool ok = !name.empty() && name.size() <= 64;
   for (char c : name)
-    if (c <= ' ' || c == '#' || c > '~') return false;
-  return true;
+    ok = ok && c > ' ' && c != '#' && c <= '~';
+  if (!ok) {
+    std::cerr << "webshield: a name is 1 to 64 visible characters without '#'\n";
+    status = kExitUsage;
+  }
+  return ok;
 }
 
 }  // namespace
@@ -53,11 +58,7 @@ void add_auth_command(CLI::App& app, int& status) {
       "PBKDF2-HMAC-SHA256");
   user->add_option("NAME", *name, "User name")->required();
   user->callback([name, &status] {
-    if (!valid_name(*name)) {
-      std::cerr << "webshield: a name is 1 to 64 visible characters without '#'\n";
-      status = kExitUsage;
-      return;
-    }
+    if (!valid_name(*name, status)) return;
     const std::string password = read_password();
     if (password.size() < 12) {
       std::cerr << "webshield: use a password of at least 12 characters\n";
@@ -74,11 +75,7 @@ void add_auth_command(CLI::App& app, int& status) {
       "shown once) and its auth-file line on standard output");
   token->add_option("NAME", *name, "What the token is for, e.g. grafana")->required();
   token->callback([name, &status] {
-    if (!valid_name(*name)) {
-      std::cerr << "webshield: a name is 1 to 64 visible characters without '#'\n";
-      status = kExitUsage;
-      return;
-    }
+    if (!valid_name(*name, status)) return;
     auto [secret, line] = server::new_token_line(*name);
     std::cerr << "token: " << secret << '\n';
     std::cout << line << '\n';
