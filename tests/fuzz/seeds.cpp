@@ -106,10 +106,20 @@ void write_ingest(const fs::path& root) {
               {"1733000000.M1P2.host,S=4403,W=4500:2,RS"sv, "1733000000.M1P2.host"sv,
                "1.2.host:2,"sv, "1.2.host:1,xyz"sv, ".hidden"sv, "a:2,DFa"sv});
   write_texts(root / "server_request",
-              {"\x00domain=example.com&since=30d&x=a%20b+c"sv,
-               "\x01application/tlsrpt+gzip; charset=binary"sv, "\x02a=1; webshield_session=abc"sv,
-               "\x02Bearer abc"sv, "\x03203.0.113.9, 2001:db8::1"sv, "\x04::ffff:192.0.2.1"sv,
-               "\x05user a pbkdf2-sha256$20000$c2FsdHNhbHQ=$AAAA\ntoken b sha256$00\n"sv});
+              {"\x00"
+               "domain=example.com&since=30d&x=a%20b+c"sv,
+               "\x01"
+               "application/tlsrpt+gzip; charset=binary"sv,
+               "\x02"
+               "a=1; webshield_session=abc"sv,
+               "\x02"
+               "Bearer abc"sv,
+               "\x03"
+               "203.0.113.9, 2001:db8::1"sv,
+               "\x04"
+               "::ffff:192.0.2.1"sv,
+               "\x05"
+               "user a pbkdf2-sha256$20000$c2FsdHNhbHQ=$AAAA\ntoken b sha256$00\n"sv});
   write_texts(root / "imap_response",
               {"* SEARCH 7 3 12 3\r\n"sv, "* SEARCH\r\n"sv,
                "* FLAGS (\\Seen)\r\n* OK [UIDVALIDITY 1733000000] UIDs valid\r\n"sv,
