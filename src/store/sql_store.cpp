@@ -301,6 +301,26 @@ std::string detail_breakdown_sql(std::string_view column, bool domain) {
 // The UTC day a date-range starts on, as the Unix time of its midnight (floor, also before 1970).
 constexpr std::string_view kDayOfStart = "r.date_start - ((r.date_start % 86400) + 86400) % 86400";
 
+// Store::daily(): sessions per report, domain and day; failures per report, domain, day, result
+// type and MX host. Parameters as policy_where().
+std::string daily_policies_sql(bool domain) {
+  return "SELECT r.id, r.organization_name, p.domain_key, " + std::string(kDayOfStart)
+         + ", CAST(SUM(p.successful_sessions) AS BIGINT), CAST(SUM(" + std::string(kPolicyFailed)
+         + ") AS BIGINT) FROM policies p JOIN reports r ON r.id = p.report" + policy_where(domain)
+         + " GROUP BY 1, 2, 3, 4 ORDER BY 4, 1, 3";
+}
+
+std::string daily_failures_sql(bool domain) {
+  return "SELECT r.id, r.organization_name, p.domain_key, " + std::string(kDayOfStart)
+         + ", d.result_type, COALESCE(d.receiving_mx_hostname, ''),"
+           " CAST(SUM(d.failed_session_count) AS BIGINT) FROM failure_details d"
+           " JOIN policies p ON p.id = d.policy JOIN reports r ON r.id = p.report"
+         + policy_where(domain) + " GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 4, 1, 3, 5, 6";
+}
+
+constexpr std::string_view kAlertColumns =
+    "alert_key, rule, subject, state, since, fired_at, cleared_at, notified, detail, updated_at";
+
 // Domain ascending, then the most failures first, then the key.
 void sort_by_failures(std::vector<Row>& rows) {
   std::ranges::sort(rows, [](const Row& a, const Row& b) {
@@ -383,6 +403,87 @@ class SqlStore final : public Store {
                      rows->integer(i, 2), rows->integer(i, 3), rows->integer(i, 4)});
     }
     return out;
+  }
+
+  Result<Daily> daily(const Selection& sel) override {
+    const bool domain = sel.policy_domain.has_value();
+    const std::string key = domain_key(sel.policy_domain);
+    std::vector<Param> params = {Param::of(sel.since.value_or(kMinTime)),
+                                 Param::of(sel.until.value_or(kMaxTime))};
+    if (domain) params.push_back(Param::text(key));
+    return read_only([&]() -> Result<Daily> {
+      Daily out;
+      auto policies = conn_->query(daily_policies_sql(domain), params);
+      if (!policies) return std::unexpected(policies.error());
+      for (std::size_t i = 0; i < policies->size(); ++i) {
+        out.policies.push_back({policies->integer(i, 0), policies->text(i, 1), policies->text(i, 2),
+                                policies->integer(i, 3),
+                                static_cast<std::uint64_t>(policies->integer(i, 4)),
+                                static_cast<std::uint64_t>(policies->integer(i, 5))});
+      }
+      auto failures = conn_->query(daily_failures_sql(domain), params);
+      if (!failures) return std::unexpected(failures.error());
+      for (std::size_t i = 0; i < failures->size(); ++i) {
+        out.failures.push_back({failures->integer(i, 0), failures->text(i, 1), failures->text(i, 2),
+                                failures->integer(i, 3), failures->text(i, 4), failures->text(i, 5),
+                                static_cast<std::uint64_t>(failures->integer(i, 6))});
+      }
+      return out;
+    });
+  }
+
+  Result<std::vector<AlertRecord>> alert_states() override {
+    auto rows = conn_->query("SELECT " + std::string(kAlertColumns)
+                             + " FROM alert_state ORDER BY alert_key");
+    if (!rows) return std::unexpected(rows.error());
+    std::vector<AlertRecord> out;
+    for (std::size_t i = 0; i < rows->size(); ++i) {
+      out.push_back({rows->text(i, 0), rows->text(i, 1), rows->text(i, 2), rows->text(i, 3),
+                     rows->integer(i, 4), rows->integer(i, 5), rows->optional_integer(i, 6),
+                     rows->text(i, 7), rows->text(i, 8), rows->integer(i, 9)});
+    }
+    return out;
+  }
+
+  Result<void> save_alert_states(std::span<const AlertRecord> put,
+                                 std::span<const std::string> remove) override {
+    if (put.empty() && remove.empty()) return {};
+    const bool sqlite = conn_->dialect() == Dialect::sqlite;
+    if (auto r = conn_->execute(sqlite ? "BEGIN IMMEDIATE" : "BEGIN"); !r)
+      return std::unexpected(r.error());
+    auto body = [&]() -> Result<void> {
+      for (const AlertRecord& a : put) {
+        if (a.key.size() > kMaxAlertKey) return fail("alert key longer than 512 bytes", a.key);
+        auto done = conn_->query(
+            "INSERT INTO alert_state (" + std::string(kAlertColumns)
+                + ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (alert_key) DO"
+                  " UPDATE SET rule = excluded.rule, subject = excluded.subject,"
+                  " state = excluded.state, since = excluded.since, fired_at = excluded.fired_at,"
+                  " cleared_at = excluded.cleared_at, notified = excluded.notified,"
+                  " detail = excluded.detail, updated_at = excluded.updated_at",
+            {Param::text(a.key), Param::text(a.rule), Param::text(a.subject),
+             Param::text(a.state), Param::of(a.since), Param::of(a.fired_at),
+             Param::optional_of(a.cleared_at), Param::text(a.notified), Param::text(a.detail),
+             Param::of(a.updated_at)});
+        if (!done) return std::unexpected(done.error());
+      }
+      for (const std::string& key : remove) {
+        auto done =
+            conn_->query("DELETE FROM alert_state WHERE alert_key = $1", {Param::text(key)});
+        if (!done) return std::unexpected(done.error());
+      }
+      return {};
+    };
+    auto result = body();
+    if (!result) {
+      (void)conn_->execute("ROLLBACK");
+      return result;
+    }
+    if (auto r = conn_->execute("COMMIT"); !r) {
+      (void)conn_->execute("ROLLBACK");
+      return std::unexpected(r.error());
+    }
+    return {};
   }
 
   Result<std::vector<Quarantined>> quarantined(std::size_t limit) override {

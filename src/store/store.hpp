@@ -121,6 +121,58 @@ struct Reporter {
 // (RFC 8460 §4.1), so two days without one means reports stopped arriving.
 constexpr UnixSeconds kQuietAfter = 2 * 86400;
 
+// The sessions of one policy in one report, by the UTC day its date range starts on (what the
+// alert rules read, src/analyze/alerts.hpp). `day` is the Unix time of that day's midnight.
+struct DailyPolicy {
+  Id report = 0;
+  std::string organization;
+  std::string policy_domain;  // lower case, no final dot; "" when the report gave none
+  UnixSeconds day = 0;
+  std::uint64_t successful = 0;
+  std::uint64_t failed = 0;
+
+  bool operator==(const DailyPolicy&) const = default;
+};
+
+// Failed sessions of one report and policy domain by result type and receiving MX host ("" when
+// the report named none).
+struct DailyFailure {
+  Id report = 0;
+  std::string organization;
+  std::string policy_domain;
+  UnixSeconds day = 0;
+  std::string result_type;
+  std::string mx;
+  std::uint64_t failed = 0;
+
+  bool operator==(const DailyFailure&) const = default;
+};
+
+struct Daily {
+  std::vector<DailyPolicy> policies;  // by day, then report id
+  std::vector<DailyFailure> failures;
+};
+
+// The stored state of one alert (analyze/alert_state.hpp): whether it fires and what the
+// notifiers were last told, so that a condition notifies once when it fires and once when it
+// clears.
+struct AlertRecord {
+  std::string key;  // rule + subject, at most kMaxAlertKey bytes
+  std::string rule;
+  std::string subject;
+  std::string state;  // "firing" or "cleared"
+  UnixSeconds since = 0;
+  UnixSeconds fired_at = 0;
+  std::optional<UnixSeconds> cleared_at;
+  std::string notified;  // the state last delivered: "", "firing" or "cleared"
+  std::string detail;    // JSON text
+  UnixSeconds updated_at = 0;
+
+  bool operator==(const AlertRecord&) const = default;
+};
+
+constexpr std::size_t kMaxAlertKey = 512;
+
 // What `webshield db status` shows.
 struct Status {
   std::string backend;  // "sqlite" or "postgresql"
@@ -149,6 +201,16 @@ class Store {
   virtual Result<Summary> summary(const Selection& selection) = 0;
   // Latest report first.
   virtual Result<std::vector<Reporter>> reporters(const Selection& selection) = 0;
+  // Sessions per report, policy domain and day, and failures by result type and MX host, for
+  // the reports whose date range starts in the selection. Bounded by the number of reports in
+  // it: select a few weeks, not years.
+  virtual Result<Daily> daily(const Selection& selection) = 0;
+
+  // Every stored alert state, by key.
+  virtual Result<std::vector<AlertRecord>> alert_states() = 0;
+  // In one transaction: inserts or replaces `put` (by key) and deletes the keys in `remove`.
+  virtual Result<void> save_alert_states(std::span<const AlertRecord> put,
+                                         std::span<const std::string> remove) = 0;
 
   virtual Result<std::vector<Quarantined>> quarantined(std::size_t limit) = 0;
   virtual Result<std::optional<Quarantined>> quarantined_item(Id id) = 0;  // with raw

@@ -66,6 +66,15 @@ class FakeStore final : public store::Store {
     return std::vector<store::Reporter>();
   }
 
+  Result<store::Daily> daily(const store::Selection&) override { return store::Daily(); }
+  Result<std::vector<store::AlertRecord>> alert_states() override {
+    return std::vector<store::AlertRecord>();
+  }
+  Result<void> save_alert_states(std::span<const store::AlertRecord>,
+                                 std::span<const std::string>) override {
+    return {};
+  }
+
   Result<std::vector<store::Quarantined>> quarantined(std::size_t limit) override {
     if (down) return fail("database is down");
     std::vector<store::Quarantined> out;
