@@ -1,0 +1,353 @@
+// Reading and printing [alerts], [[notify]] and [[domain]] with toml++.
+#include "analyze/alert_config.hpp"
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+#include <fstream>
+#include <limits>
+#include <set>
+#include <sstream>
+
+#include "core/ascii.hpp"
+
+namespace webshield::analyze {
+namespace {
+
+// At most this many [[notify]] and [[domain]] entries: a configuration, not a data file.
+constexpr std::size_t kMaxNotify = 32;
+constexpr std::size_t kMaxDomains = 1000;
+
+std::string where(const toml::node& node, std::string_view file) {
+  return fmt::format("{}:{}", file, node.source().begin.line);
+}
+
+// Reads the keys of one table, refusing any key nobody asked for.
+class Reader {
+ public:
+  Reader(const toml::table& table, std::string prefix, std::string_view file)
+      : table_(table), prefix_(std::move(prefix)), file_(file) {}
+
+  template <class T>
+  void read(std::string_view key, T& out) {
+    known_.insert(std::string(key));
+    const toml::node* node = table_.get(key);
+    if (node == nullptr || error_) return;
+    if (auto r = convert(*node, key, out); !r) error_ = r.error();
+  }
+
+  Result<void> finish() {
+    if (error_) return std::unexpected(*error_);
+    for (const auto& [key, node] : table_) {
+      const std::string name(key.str());
+      if (!known_.contains(name))
+        return fail(fmt::format("unknown key {}{}", prefix_, name), where(node, file_));
+    }
+    return {};
+  }
+
+  std::unexpected<Error> refuse(std::string_view key, std::string_view why) {
+    const toml::node* node = table_.get(key);
+    return fail(fmt::format("{}{} {}", prefix_, key, why),
+                node != nullptr ? where(*node, file_) : where(table_, file_));
+  }
+
+ private:
+  template <class T>
+  Result<void> convert(const toml::node& node, std::string_view key, T& out) {
+    if constexpr (std::is_same_v<T, bool>) {
+      if (auto v = node.value<bool>()) {
+        out = *v;
+        return {};
+      }
+      return wrong(node, key, "true or false");
+    } else if constexpr (std::is_same_v<T, std::string>) {
+      if (auto v = node.value<std::string>()) {
+        out = *v;
+        return {};
+      }
+      return wrong(node, key, "a string");
+    } else if constexpr (std::is_same_v<T, double>) {
+      if (auto v = node.value<double>(); v && *v >= 0) {
+        out = *v;
+        return {};
+      }
+      return wrong(node, key, "a number, 0 or more");
+    } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
+      out.clear();
+      if (auto v = node.value<std::string>()) {  // one address as a plain string
+        out.push_back(*v);
+        return {};
+      }
+      const toml::array* array = node.as_array();
+      if (array == nullptr) return wrong(node, key, "a string or an array of strings");
+      for (const toml::node& item : *array) {
+        auto v = item.value<std::string>();
+        if (!v) return wrong(item, key, "a string or an array of strings");
+        out.push_back(*v);
+      }
+      return {};
+    } else {
+      auto v = node.value<std::int64_t>();
+      if (!v || *v < 0 || static_cast<std::uint64_t>(*v) > std::numeric_limits<T>::max())
+        return wrong(node, key, "a whole number, 0 or more");
+      out = static_cast<T>(*v);
+      return {};
+    }
+  }
+
+  Result<void> wrong(const toml::node& node, std::string_view key, std::string_view expected) {
+    return fail(fmt::format("{}{} must be {}", prefix_, key, expected), where(node, file_));
+  }
+
+  const toml::table& table_;
+  std::string prefix_;
+  std::string file_;
+  std::set<std::string> known_;
+  std::optional<Error> error_;
+};
+
+// "15m", "1h", "900s" or "900" as seconds.
+std::optional<std::int64_t> duration(std::string_view text) {
+  if (text.empty()) return std::nullopt;
+  std::int64_t unit = 1;
+  switch (text.back()) {
+    case 's':
+      unit = 1;
+      break;
+    case 'm':
+      unit = 60;
+      break;
+    case 'h':
+      unit = 3600;
+      break;
+    case 'd':
+      unit = 86400;
+      break;
+    default:
+      unit = 0;
+  }
+  if (unit != 0) text.remove_suffix(1);
+  if (unit == 0) unit = 1;
+  if (text.empty() || text.size() > 9) return std::nullopt;
+  std::int64_t n = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    n = n * 10 + (c - '0');
+  }
+  return n * unit;
+}
+
+Result<void> read_thresholds(const toml::table& t, std::string_view file, AlertThresholds& a) {
+  Reader r(t, "alerts.", file);
+  r.read("enabled", a.enabled);
+  std::string interval_text;
+  if (const toml::node* n = t.get("interval"); n != nullptr && n->is_string()) {
+    r.read("interval", interval_text);
+    auto seconds = duration(interval_text);
+    if (!seconds || *seconds < 10)
+      return r.refuse("interval", "must be seconds (10 or more) or a duration like \"15m\"");
+    a.interval = *seconds;
+  } else {
+    r.read("interval", a.interval);
+  }
+  r.read("rate_threshold", a.rate_threshold);
+  r.read("rate_min_sessions", a.rate_min_sessions);
+  r.read("jump_factor", a.jump_factor);
+  r.read("jump_min_rate", a.jump_min_rate);
+  r.read("recent_days", a.recent_days);
+  r.read("baseline_days", a.baseline_days);
+  r.read("baseline_min_days", a.baseline_min_days);
+  r.read("silence_days", a.silence_days);
+  r.read("silence_min_active_days", a.silence_min_active_days);
+  r.read("cleared_retention_days", a.cleared_retention_days);
+  if (auto done = r.finish(); !done) return done;
+  if (a.interval < 10) return r.refuse("interval", "must be 10 seconds or more");
+  if (a.rate_threshold <= 0 || a.rate_threshold > 1)
+    return r.refuse("rate_threshold", "must be a fraction above 0 and at most 1 (0.01 is 1%)");
+  if (a.jump_min_rate > 1)
+    return r.refuse("jump_min_rate", "must be a fraction of at most 1 (0.005 is 0.5%)");
+  if (a.jump_factor < 1) return r.refuse("jump_factor", "must be 1 or more");
+  if (a.recent_days > 31) return r.refuse("recent_days", "must be 31 or less");
+  if (a.baseline_days < 1 || a.baseline_days > 90)
+    return r.refuse("baseline_days", "must be from 1 to 90");
+  if (a.baseline_min_days > a.baseline_days)
+    return r.refuse("baseline_min_days", "must be at most baseline_days");
+  if (a.silence_days < 1 || a.silence_days > 90)
+    return r.refuse("silence_days", "must be from 1 to 90");
+  if (a.silence_min_active_days > a.baseline_days)
+    return r.refuse("silence_min_active_days", "must be at most baseline_days");
+  return {};
+}
+
+Result<NotifyConfig> read_notify(const toml::table& t, std::string_view file, std::size_t index) {
+  NotifyConfig n;
+  n.line = static_cast<int>(t.source().begin.line);
+  Reader r(t, fmt::format("notify[{}].", index), file);
+  r.read("type", n.type);
+  r.read("format", n.format);
+  r.read("url", n.url);
+  r.read("ca_file", n.ca_file);
+  r.read("timeout", n.timeout);
+  if (n.type == "mail") {
+    r.read("from", n.from);
+    r.read("to", n.to);
+    r.read("starttls", n.starttls);
+    r.read("username", n.username);
+    r.read("password_file", n.password_file);
+  }
+  if (auto done = r.finish(); !done) return std::unexpected(done.error());
+  if (n.type != "webhook" && n.type != "mail")
+    return r.refuse("type", "must be \"webhook\" or \"mail\"");
+  if (n.timeout < 1 || n.timeout > 600) return r.refuse("timeout", "must be from 1 to 600 seconds");
+  const std::string scheme = ascii::lower(n.url.substr(0, n.url.find(':')));
+  if (url_host(n.url).empty()) return r.refuse("url", "must be a URL with a host");
+  if (n.type == "webhook") {
+    if (n.format != "json" && n.format != "slack")
+      return r.refuse("format", "must be \"json\" or \"slack\"");
+    if (scheme != "https" && scheme != "http")
+      return r.refuse("url", "must be an https:// (or http://) URL");
+    return n;
+  }
+  if (scheme != "smtp" && scheme != "smtps")
+    return r.refuse("url", "must be smtp://host[:port] (STARTTLS) or smtps://host[:port]");
+  if (n.from.empty() || n.from.find('@') == std::string::npos)
+    return r.refuse("from", "must be a mail address");
+  if (n.to.empty()) return r.refuse("to", "must name at least one address");
+  for (const std::string& to : n.to) {
+    if (to.find('@') == std::string::npos || to.find_first_of("\r\n<>") != std::string::npos)
+      return r.refuse("to", "must hold mail addresses");
+  }
+  if (n.from.find_first_of("\r\n<>") != std::string::npos)
+    return r.refuse("from", "must be a mail address");
+  // Mail may carry passwords and says what is broken: never in clear over the network.
+  if (!n.starttls && !(scheme == "smtp" && is_loopback_host(url_host(n.url))))
+    return r.refuse("starttls", "can be false only for smtp:// to a loopback address");
+  if (n.password_file.empty() != n.username.empty())
+    return r.refuse(n.username.empty() ? "password_file" : "username",
+                    "needs username and password_file together");
+  return n;
+}
+
+}  // namespace
+
+std::string url_host(std::string_view url) {
+  const std::size_t scheme = url.find("://");
+  if (scheme == std::string_view::npos) return {};
+  std::string_view rest = url.substr(scheme + 3);
+  rest = rest.substr(0, rest.find_first_of("/?#"));
+  if (const std::size_t at = rest.rfind('@'); at != std::string_view::npos)
+    rest = rest.substr(at + 1);
+  if (rest.starts_with('[')) {
+    const std::size_t close = rest.find(']');
+    if (close == std::string_view::npos) return {};
+    return std::string(rest.substr(1, close - 1));
+  }
+  return std::string(rest.substr(0, rest.find(':')));
+}
+
+bool is_loopback_host(std::string_view host) {
+  return host == "localhost" || host == "::1" || host.starts_with("127.");
+}
+
+Result<AlertConfig> parse_alert_config(std::string_view text, std::string_view file) {
+  toml::table root;
+  try {
+    root = toml::parse(text, file);
+  } catch (const toml::parse_error& e) {
+    return fail(std::string(e.description()),
+                fmt::format("{}:{}:{}", file, e.source().begin.line, e.source().begin.column));
+  }
+  AlertConfig c;
+  if (const toml::node* node = root.get("alerts")) {
+    const toml::table* t = node->as_table();
+    if (t == nullptr) return fail("alerts must be a table: [alerts]", where(*node, file));
+    if (auto done = read_thresholds(*t, file, c.alerts); !done)
+      return std::unexpected(done.error());
+  }
+  if (const toml::node* node = root.get("notify")) {
+    const toml::array* list = node->as_array();
+    if (list == nullptr || !list->is_array_of_tables())
+      return fail("notify must be a list of tables: [[notify]]", where(*node, file));
+    if (list->size() > kMaxNotify)
+      return fail("more than 32 [[notify]] entries", where(*node, file));
+    for (std::size_t i = 0; i < list->size(); ++i) {
+      auto n = read_notify(*list->get(i)->as_table(), file, i);
+      if (!n) return std::unexpected(n.error());
+      c.notify.push_back(std::move(*n));
+    }
+  }
+  if (const toml::node* node = root.get("domain")) {
+    const toml::array* list = node->as_array();
+    if (list == nullptr || !list->is_array_of_tables())
+      return fail("domain must be a list of tables: [[domain]]", where(*node, file));
+    if (list->size() > kMaxDomains)
+      return fail("more than 1000 [[domain]] entries", where(*node, file));
+    for (std::size_t i = 0; i < list->size(); ++i) {
+      DomainConfig d;
+      Reader r(*list->get(i)->as_table(), fmt::format("domain[{}].", i), file);
+      r.read("name", d.name);
+      if (auto done = r.finish(); !done) return std::unexpected(done.error());
+      if (d.name.empty() || d.name.size() > 253
+          || d.name.find_first_of(" /@:") != std::string::npos)
+        return r.refuse("name", "must be a domain name");
+      c.domains.push_back(std::move(d));
+    }
+  }
+  return c;
+}
+
+Result<AlertConfig> load_alert_config(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return fail("cannot read the configuration file " + path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return parse_alert_config(text.str(), path);
+}
+
+std::string to_toml(const AlertConfig& c) {
+  const AlertThresholds& a = c.alerts;
+  toml::table alerts{{"enabled", a.enabled},
+                     {"interval", a.interval},
+                     {"rate_threshold", a.rate_threshold},
+                     {"rate_min_sessions", static_cast<std::int64_t>(a.rate_min_sessions)},
+                     {"jump_factor", a.jump_factor},
+                     {"jump_min_rate", a.jump_min_rate},
+                     {"recent_days", a.recent_days},
+                     {"baseline_days", a.baseline_days},
+                     {"baseline_min_days", a.baseline_min_days},
+                     {"silence_days", a.silence_days},
+                     {"silence_min_active_days", a.silence_min_active_days},
+                     {"cleared_retention_days", a.cleared_retention_days}};
+  toml::array notify;
+  for (const NotifyConfig& n : c.notify) {
+    toml::table t{{"type", n.type}, {"url", n.url}, {"timeout", n.timeout}};
+    if (!n.ca_file.empty()) t.insert("ca_file", n.ca_file);
+    if (n.type == "webhook") {
+      t.insert("format", n.format);
+    } else {
+      toml::array to;
+      for (const std::string& s : n.to)
+        to.push_back(s);
+      t.insert("from", n.from);
+      t.insert("to", to);
+      t.insert("starttls", n.starttls);
+      if (!n.username.empty()) {
+        t.insert("username", n.username);
+        t.insert("password_file", n.password_file);
+      }
+    }
+    notify.push_back(std::move(t));
+  }
+  toml::array domains;
+  for (const DomainConfig& d : c.domains)
+    domains.push_back(toml::table{{"name", d.name}});
+  toml::table root{{"alerts", alerts}};
+  if (!notify.empty()) root.insert("notify", notify);
+  if (!domains.empty()) root.insert("domain", domains);
+  std::ostringstream out;
+  out << root << '\n';
+  return out.str();
+}
+
+}  // namespace webshield::analyze

@@ -1,0 +1,57 @@
+// Running the alert rules against a store and the notifiers.
+#include "analyze/alert_run.hpp"
+
+namespace webshield::analyze {
+
+Result<RunResult> run_alerts(store::Store& store, const AlertConfig& config,
+                             std::span<const std::unique_ptr<Notifier>> notifiers,
+                             const RunOptions& options) {
+  const AlertThresholds& t = config.alerts;
+  auto previous = store.alert_states();
+  if (!previous) return std::unexpected(previous.error());
+  auto history = store.daily(history_selection(t, options.now));
+  if (!history) return std::unexpected(history.error());
+
+  RunResult out;
+  out.firing = evaluate(*history, t, options.now, *previous);
+  Reconciled rec = reconcile(*previous, out.firing, options.now, t);
+  out.notices = rec.pending;
+  out.records = rec.records;
+  if (options.dry_run) return out;
+
+  // The state first: a crash after delivering never loses a clear, at worst repeats a notice.
+  if (auto saved = store.save_alert_states(rec.changed, rec.removed); !saved)
+    return std::unexpected(saved.error());
+  if (rec.pending.empty()) return out;
+  for (const auto& n : notifiers) {
+    if (auto sent = n->send(rec.pending); !sent) out.delivery_errors.push_back(sent.error());
+  }
+  if (!out.delivery_errors.empty()) return out;
+  const std::vector<store::AlertRecord> done = mark_notified(rec.pending);
+  if (auto saved = store.save_alert_states(done, {}); !saved) return std::unexpected(saved.error());
+  for (store::AlertRecord& r : out.records) {
+    for (const store::AlertRecord& d : done)
+      if (d.key == r.key) r.notified = d.notified;
+  }
+  return out;
+}
+
+nlohmann::json alerts_json(std::span<const store::AlertRecord> records) {
+  nlohmann::json firing = nlohmann::json::array();
+  nlohmann::json cleared = nlohmann::json::array();
+  for (const store::AlertRecord& r : records) {
+    nlohmann::json j = to_json(alert_from_json(nlohmann::json::parse(r.detail, nullptr, false)));
+    j["key"] = r.key;
+    j["rule"] = r.rule;
+    j["subject"] = r.subject;
+    j["state"] = r.state;
+    j["since"] = format_utc(r.since);
+    j["fired_at"] = format_utc(r.fired_at);
+    j["notified"] = r.notified == r.state;
+    if (r.cleared_at) j["cleared_at"] = format_utc(*r.cleared_at);
+    (r.state == "firing" ? firing : cleared).push_back(std::move(j));
+  }
+  return {{"firing", std::move(firing)}, {"cleared", std::move(cleared)}};
+}
+
+}  // namespace webshield::analyze

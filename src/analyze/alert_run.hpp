@@ -1,0 +1,41 @@
+// One evaluation of the alert rules against a store: load the history and the stored states,
+// evaluate, fold into the states, deliver what changed to the notifiers and save. Used by
+// `webshield alerts check` and by `webshield serve` (on a store thread).
+#pragma once
+
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "analyze/alert_config.hpp"
+#include "analyze/alert_state.hpp"
+#include "analyze/alerts.hpp"
+#include "analyze/notifier.hpp"
+#include "store/store.hpp"
+
+namespace webshield::analyze {
+
+struct RunOptions {
+  UnixSeconds now = 0;
+  bool dry_run = false;  // evaluate and show; neither deliver nor save
+};
+
+struct RunResult {
+  std::vector<Alert> firing;
+  std::vector<store::AlertRecord> records;  // every state kept after the run
+  std::vector<Notice> notices;              // the changes delivered (or, dry run, due)
+  std::vector<Error> delivery_errors;       // notices stay pending and go out next run
+};
+
+// Store errors are returned; a notifier's failure is reported in delivery_errors and the
+// notices stay pending, so that the next run delivers them (to every notifier again).
+Result<RunResult> run_alerts(store::Store& store, const AlertConfig& config,
+                             std::span<const std::unique_ptr<Notifier>> notifiers,
+                             const RunOptions& options);
+
+// {"firing": [...], "cleared": [...]}: firing alerts and the cleared ones still kept, for the
+// API and `--json`.
+nlohmann::json alerts_json(std::span<const store::AlertRecord> records);
+
+}  // namespace webshield::analyze

@@ -1,0 +1,66 @@
+// The notification payloads: generic JSON, the Slack/Mattermost {"text": …} payload and the
+// mail message, with untrusted report text kept out of mail headers.
+#include "analyze/notifier.hpp"
+
+#include <gtest/gtest.h>
+
+namespace webshield::analyze {
+namespace {
+
+Notice notice(std::string transition, std::string what) {
+  Notice n;
+  n.transition = std::move(transition);
+  n.alert.key = "new_org:example.com Evil\r\nBcc: x@example.net";
+  n.alert.rule = "new_org";
+  n.alert.what = std::move(what);
+  n.alert.action = "do something";
+  n.alert.evidence.reports = {7, 9};
+  n.alert.evidence.failed = 3;
+  n.alert.evidence.successful = 97;
+  n.record.key = n.alert.key;
+  n.record.state = n.transition;
+  n.record.since = 1'793'491'200;
+  n.record.fired_at = 1'793'491'300;
+  return n;
+}
+
+TEST(Notifier, WebhookJson) {
+  const Notice n[] = {notice("firing", "it broke")};
+  const auto j = nlohmann::json::parse(webhook_json(n));
+  EXPECT_EQ(j["source"], "webshield");
+  ASSERT_EQ(j["alerts"].size(), 1u);
+  EXPECT_EQ(j["alerts"][0]["state"], "firing");
+  EXPECT_EQ(j["alerts"][0]["what"], "it broke");
+  EXPECT_EQ(j["alerts"][0]["evidence"]["reports"], nlohmann::json({7, 9}));
+  EXPECT_EQ(j["alerts"][0]["fired_at"], "2026-11-01T00:01:40Z");
+}
+
+TEST(Notifier, SlackText) {
+  const Notice n[] = {notice("firing", "it broke"), notice("cleared", "it was broken")};
+  const auto j = nlohmann::json::parse(slack_json(n));
+  ASSERT_TRUE(j.contains("text"));
+  const std::string text = j["text"];
+  EXPECT_NE(text.find("FIRING: it broke"), std::string::npos);
+  EXPECT_NE(text.find("CLEARED: it was broken"), std::string::npos);
+  EXPECT_NE(text.find("report ids 7, 9"), std::string::npos);
+}
+
+TEST(Notifier, MailMessageKeepsReportTextOutOfHeaders) {
+  const Notice n[] = {notice("firing", "Org\r\nBcc: victim@example.net said so")};
+  const std::string m = mail_message(n, "webshield@example.com", {"ops@example.com"}, 0);
+  const std::size_t end = m.find("\r\n\r\n");
+  ASSERT_NE(end, std::string::npos);
+  const std::string headers = m.substr(0, end);
+  EXPECT_EQ(headers.find("Bcc"), std::string::npos);
+  EXPECT_NE(headers.find("Subject: [webshield] 1 alert firing"), std::string::npos);
+  EXPECT_NE(headers.find("Date: Thu, 01 Jan 1970 00:00:00 +0000"), std::string::npos);
+  // Every line ends in CRLF; no bare LF.
+  for (std::size_t i = 0; i < m.size(); ++i) {
+    if (m[i] == '\n') {
+      EXPECT_EQ(m[i - 1], '\r') << i;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace webshield::analyze
