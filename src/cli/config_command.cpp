@@ -1,10 +1,11 @@
 // `webshield config --print [--config FILE]`: the effective settings of `webshield serve` (the
-// file's, or the defaults) and every limit on outside data.
+// file's, or the defaults), its alert rules and notifications, and every limit on outside data.
 #include <fmt/format.h>
 
 #include <iostream>
 #include <memory>
 
+#include "analyze/alert_config.hpp"
 #include "cli/commands.hpp"
 #include "core/limits.hpp"
 #include "server/config.hpp"
@@ -34,7 +35,15 @@ void add_config_command(CLI::App& app, int& status) {
       return;
     }
     server::ServeConfig settings;
+    analyze::AlertConfig alerts;
     if (!args->file.empty()) {
+      auto loaded_alerts = analyze::load_alert_config(args->file);
+      if (!loaded_alerts) {
+        std::cerr << "webshield: " << loaded_alerts.error().describe() << '\n';
+        status = kExitUsage;
+        return;
+      }
+      alerts = std::move(*loaded_alerts);
       auto loaded = server::load_config(args->file);
       if (!loaded) {
         std::cerr << "webshield: " << loaded.error().describe() << '\n';
@@ -44,7 +53,9 @@ void add_config_command(CLI::App& app, int& status) {
       settings = std::move(*loaded);
     }
     std::cout << "# webshield serve (flags given to it win over these)\n"
-              << server::to_toml(settings) << "\n[limits]\n";
+              << server::to_toml(settings) << '\n'
+              << "# alert rules and notifications (webshield serve, webshield alerts check)\n"
+              << analyze::to_toml(alerts) << "\n[limits]\n";
     for (const LimitInfo& l : describe(Limits{})) {
       std::cout << fmt::format("{} = {}  # {}: {}\n", l.name, l.value, l.unit, l.why);
     }
