@@ -1,12 +1,12 @@
 // The dashboard at /: sign-in, the summary of received TLS reports (RFC 8460) with its chart
-// and tables, the report list and detail, reporters and the quarantine. All data comes from
+// and tables, the report list and detail, alerts, reporters and the quarantine. All data comes from
 // /api/v1/ (docs/serve.md) and is shown as text only: report contents are untrusted.
 import { api, ApiError, onUnauthorized } from './api.js';
 import { h, fill, byId, show, table, formatCount, formatRate, formatTime, formatDay, formatBytes, orNone } from './dom.js';
 import { drawSessionsChart } from './chart.js';
 
 const kReportsPage = 25;
-const kViews = ['overview', 'reports', 'report', 'reporters', 'quarantine'];
+const kViews = ['overview', 'reports', 'report', 'alerts', 'reporters', 'quarantine'];
 
 const state = {
   user: null,
@@ -114,8 +114,8 @@ async function route() {
   if (!state.user && state.user !== '') return;
   const { view, id } = currentView();
   for (const name of kViews) show(byId(`view-${name}`), name === view);
-  // The quarantine and a single report are not selected by domain and period.
-  show(byId('filters'), view !== 'quarantine' && view !== 'report');
+  // The quarantine, the alerts and a single report are not selected by domain and period.
+  show(byId('filters'), view !== 'quarantine' && view !== 'report' && view !== 'alerts');
   for (const link of document.querySelectorAll('.tabs a')) {
     const active = link.dataset.view === view || (view === 'report' && link.dataset.view === 'reports');
     if (active) link.setAttribute('aria-current', 'page');
@@ -127,6 +127,7 @@ async function route() {
     if (view === 'overview') await loadOverview(ticket);
     else if (view === 'reports') await loadReports(ticket, false);
     else if (view === 'report') await loadReport(ticket, id);
+    else if (view === 'alerts') await loadAlerts(ticket);
     else if (view === 'reporters') await loadReporters(ticket);
     else if (view === 'quarantine') await loadQuarantine(ticket);
   } catch (error) {
@@ -403,6 +404,46 @@ function renderPolicy(policy, index, count) {
       { empty: 'No failure details.', stack: true },
     ),
   );
+}
+
+// ---- alerts --------------------------------------------------------------------------------
+
+function evidenceText(alert) {
+  const e = alert.evidence || {};
+  const parts = [];
+  if (e.failed_sessions || e.successful_sessions) {
+    parts.push(`${formatCount(e.failed_sessions || 0)} failed of ${formatCount((e.failed_sessions || 0) + (e.successful_sessions || 0))} sessions`);
+  }
+  if (Array.isArray(e.days) && e.days.length) parts.push(`on ${e.days.join(', ')}`);
+  if (e.last_report_day) parts.push(`last report ${e.last_report_day}`);
+  return parts.join('; ');
+}
+
+function reportLinks(alert) {
+  const ids = (alert.evidence && alert.evidence.reports) || [];
+  const links = [];
+  for (const id of ids) {
+    if (links.length) links.push(' ');
+    links.push(h('a', { href: `#report/${Number(id)}` }, String(Number(id))));
+  }
+  return h('span', { class: 'wrap' }, ...links);
+}
+
+async function loadAlerts(ticket) {
+  const answer = await api('/api/v1/alerts');
+  if (ticket !== state.ticket) return;
+  const columns = (cleared) => [
+    { title: 'Alert', cell: (a) => h('span', { class: 'wrap' }, a.what || a.key || '') },
+    { title: 'Since', cell: (a) => formatTime(a.since) },
+    cleared ? { title: 'Cleared', cell: (a) => formatTime(a.cleared_at) } : { title: 'Evidence', cell: (a) => evidenceText(a) },
+    { title: 'Reports', cell: (a) => reportLinks(a) },
+    cleared ? { title: 'Rule', cell: (a) => orNone(a.rule) } : { title: 'What to do', cell: (a) => h('span', { class: 'reason' }, a.action || '') },
+  ];
+  fill(
+    byId('alerts-firing'),
+    table(columns(false), answer.firing || [], { empty: 'No alert is firing.', rowClass: () => 'quiet', stack: true }),
+  );
+  fill(byId('alerts-cleared'), table(columns(true), answer.cleared || [], { empty: 'No alert cleared recently.', stack: true }));
 }
 
 // ---- reporters and quarantine ----------------------------------------------------------------

@@ -68,6 +68,7 @@ CheckArgs check_args_of(const server::CheckConfig& k) {
 
 int run_serve(const CLI::App& cmd, const ServeArgs& args) {
   server::ServeConfig config;
+  analyze::AlertConfig alerts;
   if (!args.config_file.empty()) {
     auto loaded = server::load_config(args.config_file);
     if (!loaded) {
@@ -75,6 +76,12 @@ int run_serve(const CLI::App& cmd, const ServeArgs& args) {
       return kExitUsage;
     }
     config = std::move(*loaded);
+    auto loaded_alerts = analyze::load_alert_config(args.config_file);
+    if (!loaded_alerts) {
+      std::cerr << "webshield: " << loaded_alerts.error().describe() << '\n';
+      return kExitUsage;
+    }
+    alerts = std::move(*loaded_alerts);
   }
   apply_flags(cmd, args, config);
 
@@ -100,7 +107,7 @@ int run_serve(const CLI::App& cmd, const ServeArgs& args) {
     }
     checker = std::make_unique<check::Checker>(*engine->resolver, *https, *smtp, engine->options);
   }
-  return server::serve(config, Limits{}, io, checker.get());
+  return server::serve(config, Limits{}, io, checker.get(), &alerts);
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <ctime>
 #include <nlohmann/json.hpp>
 
+#include "analyze/alert_run.hpp"
 #include "core/ascii.hpp"
 #include "core/domain_name.hpp"
 #include "server/resume.hpp"
@@ -280,6 +281,7 @@ asio::awaitable<Response> Routes::post_report(Request request) {
   }
   const bool stored = added->outcome == store::Outcome::stored;
   s_.metrics.report(stored ? "stored" : "duplicate");
+  if (stored && s_.alerts != nullptr) s_.alerts->report_stored();
   s_.log.info(stored ? "report stored" : "report duplicate", {{"id", std::to_string(added->id)},
                                                               {"client", head.client},
                                                               {"organization", organization},
@@ -411,6 +413,13 @@ asio::awaitable<Response> Routes::api(const RequestHead& head, const std::string
       for (const store::Reporter& rep : *reporters)
         list.push_back(store::to_json(rep, now));
       r = json_response(200, dump({{"reporters", std::move(list)}}));
+      return {};
+    };
+  } else if (path == "/api/v1/alerts") {
+    job = [&](store::Store& st) -> Result<void> {
+      auto states = st.alert_states();
+      if (!states) return std::unexpected(states.error());
+      r = json_response(200, dump(analyze::alerts_json(*states)));
       return {};
     };
   } else if (path == "/api/v1/quarantine") {

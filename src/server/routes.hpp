@@ -12,6 +12,7 @@
 #include <string>
 
 #include "core/limits.hpp"
+#include "server/alert_service.hpp"
 #include "server/auth.hpp"
 #include "server/check_service.hpp"
 #include "server/config.hpp"
@@ -33,7 +34,8 @@ struct Services {
   StoreReaders& readers;
   ReportReader& reader;
   Authenticator& auth;
-  CheckService* check = nullptr;  // nullptr: the public check is off
+  CheckService* check = nullptr;   // nullptr: the public check is off
+  AlertService* alerts = nullptr;  // told about stored reports; nullptr: no alert rules
 };
 
 class Routes final : public Handler {

@@ -9,6 +9,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "server/alert_service.hpp"
 #include "server/auth.hpp"
 #include "server/check_service.hpp"
 #include "server/http_server.hpp"
@@ -54,7 +55,7 @@ std::string url_of(const asio::ip::tcp::endpoint& at, bool tls) {
 }  // namespace
 
 int serve(const ServeConfig& config, const Limits& limits, asio::io_context& io,
-          check::Checker* checker) {
+          check::Checker* checker, const analyze::AlertConfig* alerts) {
   Log log(config.log_format == "json" ? Log::Format::json : Log::Format::text);
   const std::string url = config.database.empty() ? store::default_url() : config.database;
   {
@@ -88,8 +89,15 @@ int serve(const ServeConfig& config, const Limits& limits, asio::io_context& io,
   ThreadReportReader reader(limits, 2);
   std::optional<CheckService> check;
   if (checker != nullptr) check.emplace(*checker, config.check, metrics);
+  const analyze::AlertConfig alert_config = alerts != nullptr ? *alerts : analyze::AlertConfig{};
+  auto notifiers = analyze::make_notifiers(alert_config);
+  if (!notifiers) {
+    log.error("cannot set up the alert notifications", {{"error", notifiers.error().describe()}});
+    return 1;
+  }
+  AlertService alert_service(io, readers, log, alert_config, std::move(*notifiers));
   Routes routes(Services{config, limits, metrics, log, committer, readers, reader, auth,
-                         check ? &*check : nullptr});
+                         check ? &*check : nullptr, &alert_service});
 
   ServerOptions options;
   options.listen = config.listen;
@@ -120,6 +128,7 @@ int serve(const ServeConfig& config, const Limits& limits, asio::io_context& io,
         base, startup_token);
   }
   http.start();
+  alert_service.start();
 
   asio::signal_set signals(io, SIGTERM, SIGINT);
   bool stopping = false;
@@ -132,6 +141,7 @@ int serve(const ServeConfig& config, const Limits& limits, asio::io_context& io,
       return;
     }
     stopping = true;
+    alert_service.stop();
     log.info("stopping: finishing the requests in progress", {{"signal", std::to_string(signal)}});
     http.shutdown(kGrace, [&] {
       log.info("stopped");
