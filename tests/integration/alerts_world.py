@@ -1,0 +1,241 @@
+#!/usr/bin/python3
+"""`webshield alerts check` and the alerts of `webshield serve` end to end: a generated report
+history stored with `webshield ingest` into SQLite, then notifications to a local HTTP receiver
+(generic JSON and Slack payloads) and a local SMTP server (aiosmtpd), both on loopback: each
+state change is delivered once, a second run delivers nothing, a dry run nothing, the server
+shows the alerts at GET /api/v1/alerts and, evaluating on its own, sends nothing already sent;
+days later the alerts clear, and that is delivered once too.
+
+usage: alerts_world.py WEBSHIELD_BINARY
+"""
+import datetime
+import http.server
+import json
+import pathlib
+import socket
+import sys
+import tempfile
+import threading
+import time
+
+from aiosmtpd.controller import Controller
+
+from serve_world import Server, api, cli
+
+failures, passed = [], []
+
+
+def expect(ok, what):
+    print(("ok   " if ok else "FAIL ") + what, flush=True)
+    (passed if ok else failures).append(what)
+
+
+class Receiver(http.server.BaseHTTPRequestHandler):
+    posts = []  # (path, body)
+    lock = threading.Lock()
+
+    def do_POST(self):
+        length = int(self.headers.get("Content-Length", "0"))
+        body = self.rfile.read(length)
+        with Receiver.lock:
+            Receiver.posts.append((self.path, body))
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+class Mailbox:
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
+        return "250 OK"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def report(org, day, successful, failures_=()):
+    start = day.strftime("%Y-%m-%dT00:00:00Z")
+    end = day.strftime("%Y-%m-%dT23:59:59Z")
+    details = [{"result-type": t, "sending-mta-ip": "192.0.2.1", "receiving-mx-hostname": mx,
+                "failed-session-count": n} for t, mx, n in failures_]
+    policy = {"policy": {"policy-type": "sts", "policy-domain": "example.com",
+                         "policy-string": ["version: STSv1", "mode: enforce",
+                                           "mx: *.example.com", "max_age: 86400"],
+                         "mx-host": ["mx1.example.com", "mx2.example.com"]},
+              "summary": {"total-successful-session-count": successful,
+                          "total-failure-session-count": sum(n for _, _, n in failures_)}}
+    if details:
+        policy["failure-details"] = details
+    return json.dumps({"organization-name": org,
+                       "date-range": {"start-datetime": start, "end-datetime": end},
+                       "contact-info": "tlsrpt@" + org.lower().replace(" ", "") + ".example",
+                       "report-id": f"{org}-{start}", "policies": [policy]})
+
+
+def delivered(since_posts, since_mails, mailbox):
+    with Receiver.lock:
+        posts = Receiver.posts[since_posts:]
+    return posts, mailbox.messages[since_mails:]
+
+
+def main():
+    binary = sys.argv[1]
+    with tempfile.TemporaryDirectory(prefix="webshield-alerts-") as tmp_name:
+        tmp = pathlib.Path(tmp_name)
+        httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+        threading.Thread(target=httpd.serve_forever, daemon=True).start()
+        hook = f"http://127.0.0.1:{httpd.server_address[1]}"
+        mailbox = Mailbox()
+        smtp_port = free_port()
+        smtp = Controller(mailbox, hostname="127.0.0.1", port=smtp_port)
+        smtp.start()
+        try:
+            run(binary, tmp, hook, smtp_port, mailbox)
+        finally:
+            smtp.stop()
+            httpd.shutdown()
+    print(f"\n{len(passed)} passed, {len(failures)} failed")
+    for f in failures:
+        print("FAIL " + f)
+    return 1 if failures else 0
+
+
+def run(binary, tmp, hook, smtp_port, mailbox):
+    db = f"sqlite:{tmp / 'webshield.db'}"
+    today = datetime.datetime.now(datetime.timezone.utc).replace(
+        hour=0, minute=0, second=0, microsecond=0)
+    reports = tmp / "reports"
+    reports.mkdir()
+    # 20 clean days from two organisations, then yesterday 5% failing on mx2.
+    for n in range(20, 1, -1):
+        day = today - datetime.timedelta(days=n)
+        (reports / f"a-{n}.json").write_text(report("Org A", day, 1000))
+        (reports / f"b-{n}.json").write_text(report("Org B", day, 500))
+    yesterday = today - datetime.timedelta(days=1)
+    (reports / "a-1.json").write_text(
+        report("Org A", yesterday, 950, [("certificate-host-mismatch", "mx2.example.com", 50)]))
+    (reports / "b-1.json").write_text(report("Org B", yesterday, 500))
+    code, out, err = cli(binary, "ingest", "--db", db, str(reports))
+    expect(code == 0, f"ingest stores the history (exit {code}: {err.strip()[:200]})")
+
+    config = tmp / "webshield.toml"
+    config.write_text(f"""
+[database]
+url = "{db}"
+
+[check]
+enabled = false
+
+[alerts]
+interval = "10m"
+
+[[notify]]
+type = "webhook"
+format = "json"
+url = "{hook}/json"
+
+[[notify]]
+type = "webhook"
+format = "slack"
+url = "{hook}/slack"
+
+[[notify]]
+type = "mail"
+url = "smtp://127.0.0.1:{smtp_port}"
+starttls = false
+from = "webshield@example.com"
+to = ["ops@example.com"]
+""")
+    code, out, err = cli(binary, "config", "--print", "--config", str(config))
+    expect(code == 0 and "[alerts]" in out and "[[notify]]" in out and "format = 'slack'" in out,
+           "config --print shows [alerts] and [[notify]]")
+
+    code, out, err = cli(binary, "alerts", "check", "--config", str(config), "--dry-run")
+    posts, mails = delivered(0, 0, mailbox)
+    expect(code == 1 and "rate:example.com" in out and not posts and not mails,
+           f"a dry run shows the firing alerts and sends nothing (exit {code})")
+
+    code, out, err = cli(binary, "alerts", "check", "--config", str(config), "--json")
+    time.sleep(0.5)
+    posts, mails = delivered(0, 0, mailbox)
+    answer = json.loads(out) if out.startswith("{") else {}
+    keys = {a["key"] for a in answer.get("firing", [])}
+    expect(code == 1, f"alerts check exits 1 while alerts fire (exit {code}: {err.strip()[:200]})")
+    expect({"rate:example.com", "jump:example.com", "new_mx:example.com mx2.example.com",
+            "new_type:example.com certificate-host-mismatch"} <= keys,
+           f"rate, jump, new MX and new type fire: {sorted(keys)}")
+    by_path = {}
+    for path, body in posts:
+        by_path.setdefault(path, []).append(body)
+    expect(len(by_path.get("/json", [])) == 1 and len(by_path.get("/slack", [])) == 1,
+           f"one POST to each webhook ({[p for p, _ in posts]})")
+    if by_path.get("/json"):
+        body = json.loads(by_path["/json"][0])
+        states = {(a["key"], a["state"]) for a in body["alerts"]}
+        expect(("rate:example.com", "firing") in states
+               and all(a.get("action") and a.get("evidence", {}).get("reports") is not None
+                       for a in body["alerts"]),
+               "the JSON payload carries key, state, evidence and action")
+    if by_path.get("/slack"):
+        expect("text" in json.loads(by_path["/slack"][0]), 'the Slack payload is {"text": …}')
+    expect(len(mails) == 1 and mails[0][1] == ["ops@example.com"]
+           and b"Subject: [webshield]" in mails[0][2] and b"FIRING" in mails[0][2],
+           f"one mail to the SMTP server ({len(mails)})")
+
+    code, out, err = cli(binary, "alerts", "check", "--config", str(config))
+    time.sleep(0.5)
+    posts2, mails2 = delivered(len(posts), len(mails), mailbox)
+    expect(code == 1 and not posts2 and not mails2,
+           f"a second run delivers nothing ({len(posts2)} posts, {len(mails2)} mails)")
+
+    # The server evaluates on its own a few seconds after the start: nothing new to send.
+    server = Server(binary, tmp, "--config", str(config))
+    try:
+        status, body = api(server, "/api/v1/alerts")
+        firing = {a["key"] for a in body.get("firing", [])} if isinstance(body, dict) else set()
+        expect(status == 200 and "rate:example.com" in firing,
+               f"GET /api/v1/alerts lists the firing alerts ({status})")
+        status, _ = api(server, "/api/v1/alerts", token="wrong")
+        expect(status == 401, f"GET /api/v1/alerts needs sign-in ({status})")
+        time.sleep(8)
+        posts3, mails3 = delivered(len(posts), len(mails), mailbox)
+        expect(not posts3 and not mails3, "the server's own evaluation sends nothing already sent")
+    finally:
+        code = server.stop()
+    expect(code == 0, f"the server stops cleanly ({code})")
+    log = (tmp / "serve.log").read_text()
+    expect("cannot evaluate" not in log, "the server evaluated the alert rules without error")
+
+    # A week later nothing fails any more (and nothing arrives): the alerts clear, once.
+    later = (today + datetime.timedelta(days=7, hours=12)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    code, out, err = cli(binary, "alerts", "check", "--config", str(config), "--now", later,
+                         "--json")
+    time.sleep(0.5)
+    posts4, mails4 = delivered(len(posts), len(mails), mailbox)
+    cleared = set()
+    for path, body in posts4:
+        if path == "/json":
+            cleared |= {a["key"] for a in json.loads(body)["alerts"] if a["state"] == "cleared"}
+    expect("rate:example.com" in cleared and len(posts4) == 2 and len(mails4) == 1,
+           f"the clear is delivered once to each ({len(posts4)} posts, {len(mails4)} mails)")
+    code, out, err = cli(binary, "alerts", "check", "--config", str(config), "--now", later)
+    time.sleep(0.5)
+    posts5, mails5 = delivered(len(posts) + len(posts4), len(mails) + len(mails4), mailbox)
+    expect(not posts5 and not mails5, "and not again")
+
+    code, out, err = cli(binary, "alerts", "check", "--db", "postgresql://nobody@127.0.0.1:1/x")
+    expect(code == 75, f"an unavailable database exits 75 ({code})")
+    code, out, err = cli(binary, "alerts", "check", "--bogus")
+    expect(code == 64, f"bad usage exits 64 ({code})")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
