@@ -411,8 +411,10 @@ function renderPolicy(policy, index, count) {
 function evidenceText(alert) {
   const e = alert.evidence || {};
   const parts = [];
-  if (e.failed_sessions || e.successful_sessions) {
-    parts.push(`${formatCount(e.failed_sessions || 0)} failed of ${formatCount((e.failed_sessions || 0) + (e.successful_sessions || 0))} sessions`);
+  if (e.successful_sessions) {
+    parts.push(`${formatCount(e.failed_sessions || 0)} failed of ${formatCount((e.failed_sessions || 0) + e.successful_sessions)} sessions`);
+  } else if (e.failed_sessions) {
+    parts.push(`${formatCount(e.failed_sessions)} failed sessions`);
   }
   if (Array.isArray(e.days) && e.days.length) parts.push(`on ${e.days.join(', ')}`);
   if (e.last_report_day) parts.push(`last report ${e.last_report_day}`);
@@ -433,7 +435,7 @@ async function loadAlerts(ticket) {
   const answer = await api('/api/v1/alerts');
   if (ticket !== state.ticket) return;
   const columns = (cleared) => [
-    { title: 'Alert', cell: (a) => h('span', { class: 'wrap' }, a.what || a.key || '') },
+    { title: 'Alert', cell: (a) => h('span', { class: 'reason' }, a.what || a.key || '') },
     { title: 'Since', cell: (a) => formatTime(a.since) },
     cleared ? { title: 'Cleared', cell: (a) => formatTime(a.cleared_at) } : { title: 'Evidence', cell: (a) => evidenceText(a) },
     { title: 'Reports', cell: (a) => reportLinks(a) },

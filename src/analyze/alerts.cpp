@@ -286,7 +286,7 @@ class Rules {
                         domain, name, a.evidence.failed, days, t_.baseline_days);
         a.action = fmt::format(
             "One sender failing alone points at its view of the domain (its DNS resolver, its "
-            "trust store, a route to one MX host): read its reports (webshield reports "
+            "trust store, a route to one MX host): read its reports (webshield reports list "
             "--domain {}) and the failure details they name.",
             domain);
       }

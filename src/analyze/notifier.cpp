@@ -38,9 +38,12 @@ std::string headline(const Notice& n) {
 
 std::string evidence_line(const Alert& a) {
   std::string line;
-  if (a.evidence.failed > 0 || a.evidence.successful > 0)
+  if (a.evidence.successful > 0) {
     line = fmt::format("{} failed of {} sessions", a.evidence.failed,
                        a.evidence.failed + a.evidence.successful);
+  } else if (a.evidence.failed > 0) {
+    line = fmt::format("{} failed sessions", a.evidence.failed);
+  }
   if (!a.evidence.reports.empty()) {
     if (!line.empty()) line += "; ";
     line += fmt::format("report ids {}", fmt::join(a.evidence.reports, ", "));
@@ -99,11 +102,16 @@ void common_options(CURL* h, const NotifyConfig& c) {
   }
 }
 
-// "https://hooks.example/services/…" without user info, query or path beyond the host.
+// "https://hooks.example:8443/…": without user info, path or query (a webhook's path is often
+// its secret).
 std::string shown_url(const std::string& url) {
   const std::size_t scheme = url.find("://");
   if (scheme == std::string::npos) return "(url)";
-  return url.substr(0, scheme + 3) + url_host(url) + "/…";
+  std::string authority = url.substr(scheme + 3);
+  authority = authority.substr(0, authority.find_first_of("/?#"));
+  if (const std::size_t at = authority.rfind('@'); at != std::string::npos)
+    authority.erase(0, at + 1);
+  return url.substr(0, scheme + 3) + authority + "/…";
 }
 
 class WebhookNotifier final : public Notifier {

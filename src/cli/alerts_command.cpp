@@ -45,9 +45,10 @@ void print_text(const analyze::RunResult& r, bool dry_run) {
       std::cout << "cleared " << terminal_safe(rec.key) << " at " << when(*rec.cleared_at) << '\n';
   }
   if (!r.notices.empty()) {
-    std::cout << '\n'
-              << (dry_run ? "Would notify (dry run):\n" : "Notified:\n")
-              << terminal_safe(analyze::notices_text(r.notices));
+    std::cout << '\n' << (dry_run ? "Would notify (dry run):\n" : "Notified:\n");
+    for (const analyze::Notice& n : r.notices)
+      std::cout << "  " << (n.transition == "firing" ? "firing  " : "cleared ")
+                << terminal_safe(n.record.key) << '\n';
   }
 }
 

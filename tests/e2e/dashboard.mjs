@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 // The dashboard and the check page of `webshield serve` in a real browser (Debian's chromium,
 // driven by playwright-core from web/node_modules). Signs in with a token through the form and
-// through a #token= link, waits for the chart and the totals, opens a report, the reporters and
-// the quarantine, checks a domain on /check, and expects errors for a wrong token and a name that
+// through a #token= link, waits for the chart and the totals, opens a report, the alerts, the
+// reporters and the quarantine, checks a domain on /check, and expects errors for a wrong token and a name that
 // is not a domain. Exit status 0 when every step passed, 1 otherwise, 64 for bad usage.
 //
 //   node tests/e2e/dashboard.mjs --url http://127.0.0.1:8480 --token TOKEN \
 //        --check-domain healthy.test [--expect-domain example.com] [--expect-reports 12]
-//        [--expect-sessions N] [--expect-failed N] [--period all|7d|30d|90d]
+//        [--expect-sessions N] [--expect-failed N] [--expect-alert KEY-TEXT]
+//        [--period all|7d|30d|90d]
 //        [--screenshots DIR] [--chromium /usr/bin/chromium]
 //
 // Every option can also come from the environment: WEBSHIELD_URL, WEBSHIELD_TOKEN,
@@ -25,6 +26,7 @@ const kOptions = {
   'expect-reports': { type: 'string' },
   'expect-sessions': { type: 'string' },
   'expect-failed': { type: 'string' },
+  'expect-alert': { type: 'string' },
   period: { type: 'string' },
   screenshots: { type: 'string' },
   chromium: { type: 'string' },
@@ -268,6 +270,24 @@ async function main() {
         await page.waitForFunction((n) => document.querySelectorAll('#reports-list tbody tr').length > n, before);
       }
     });
+
+    await step('alerts', async () => {
+      await page.click('.tabs a[data-view="alerts"]');
+      await page.locator('#view-alerts').waitFor({ state: 'visible' });
+      await page.locator('#alerts-firing table, #alerts-firing .empty').first().waitFor();
+      await page.locator('#alerts-cleared table, #alerts-cleared .empty').first().waitFor();
+      if (opts['expect-alert']) {
+        const text = await page.locator('#alerts-firing').innerText();
+        assert.ok(text.includes(opts['expect-alert']), `a firing alert mentions ${opts['expect-alert']}`);
+      }
+    });
+    await screenshot(page, 'alerts');
+    if (opts['expect-alert']) {
+      await step('an alert links to the reports behind it', async () => {
+        await page.locator('#alerts-firing a[href^="#report/"]').first().click();
+        await page.locator('#view-report').waitFor({ state: 'visible' });
+      });
+    }
 
     await step('reporters', async () => {
       await page.click('.tabs a[data-view="reporters"]');

@@ -4,7 +4,8 @@ history stored with `webshield ingest` into SQLite, then notifications to a loca
 (generic JSON and Slack payloads) and a local SMTP server (aiosmtpd), both on loopback: each
 state change is delivered once, a second run delivers nothing, a dry run nothing, the server
 shows the alerts at GET /api/v1/alerts and, evaluating on its own, sends nothing already sent;
-days later the alerts clear, and that is delivered once too.
+days later the alerts clear, and that is delivered once too. Mail goes out with STARTTLS and
+AUTH (password from a file), and never in clear text to a server that offers no STARTTLS.
 
 usage: alerts_world.py WEBSHIELD_BINARY
 """
@@ -12,13 +13,17 @@ import datetime
 import http.server
 import json
 import pathlib
+import shutil
 import socket
+import ssl
+import subprocess
 import sys
 import tempfile
 import threading
 import time
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from serve_world import Server, api, cli
 
@@ -49,6 +54,13 @@ class Receiver(http.server.BaseHTTPRequestHandler):
 class Mailbox:
     def __init__(self):
         self.messages = []
+        self.logins = []
+
+    def authenticate(self, server, session, envelope, mechanism, auth_data):
+        if isinstance(auth_data, LoginPassword):
+            self.logins.append((auth_data.login, auth_data.password, session.ssl is not None))
+            return AuthResult(success=auth_data.password == b"s3cret")
+        return AuthResult(success=False)
 
     async def handle_DATA(self, server, session, envelope):
         self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
@@ -99,6 +111,7 @@ def main():
         smtp.start()
         try:
             run(binary, tmp, hook, smtp_port, mailbox)
+            starttls(binary, tmp)
         finally:
             smtp.stop()
             httpd.shutdown()
@@ -125,6 +138,7 @@ def run(binary, tmp, hook, smtp_port, mailbox):
     (reports / "b-1.json").write_text(report("Org B", yesterday, 500))
     code, out, err = cli(binary, "ingest", "--db", db, str(reports))
     expect(code == 0, f"ingest stores the history (exit {code}: {err.strip()[:200]})")
+    shutil.copy(tmp / "webshield.db", tmp / "webshield.db.fresh")
 
     config = tmp / "webshield.toml"
     config.write_text(f"""
@@ -235,6 +249,63 @@ to = ["ops@example.com"]
     expect(code == 75, f"an unavailable database exits 75 ({code})")
     code, out, err = cli(binary, "alerts", "check", "--bogus")
     expect(code == 64, f"bad usage exits 64 ({code})")
+
+
+
+def starttls(binary, tmp):
+    """Mail with STARTTLS and AUTH to a server with a certificate of its own, and a server that
+    offers no STARTTLS: the alert is not sent in clear text, and stays pending."""
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                    "-keyout", str(tmp / "smtp.key"), "-out", str(tmp / "smtp.pem"),
+                    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+                   check=True, capture_output=True)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(tmp / "smtp.pem", tmp / "smtp.key")
+    secure, plain = Mailbox(), Mailbox()
+    secure_port, plain_port = free_port(), free_port()
+    tls_server = Controller(secure, hostname="127.0.0.1", port=secure_port, tls_context=context,
+                            require_starttls=True, authenticator=secure.authenticate,
+                            auth_required=True)
+    plain_server = Controller(plain, hostname="127.0.0.1", port=plain_port)
+    tls_server.start()
+    plain_server.start()
+    try:
+        (tmp / "password").write_text("s3cret\n")
+        for name, port, extra in (("secure", secure_port,
+                                   f'ca_file = "{tmp / "smtp.pem"}"\nusername = "webshield"\n'
+                                   f'password_file = "{tmp / "password"}"\n'),
+                                  ("plain", plain_port, "")):
+            shutil.copy(tmp / "webshield.db.fresh", tmp / f"{name}.db")
+            (tmp / f"{name}.toml").write_text(f"""
+[database]
+url = "sqlite:{tmp / f'{name}.db'}"
+
+[[notify]]
+type = "mail"
+url = "smtp://127.0.0.1:{port}"
+from = "webshield@example.com"
+to = "ops@example.com"
+{extra}""")
+        code, out, err = cli(binary, "alerts", "check", "--config", str(tmp / "secure.toml"))
+        time.sleep(0.5)
+        expect(code == 1 and len(secure.messages) == 1 and "notification failed" not in err,
+               f"mail goes out over STARTTLS with AUTH ({len(secure.messages)}; {err.strip()})")
+        expect(secure.logins == [(b"webshield", b"s3cret", True)],
+               f"the password from the file, only inside TLS ({secure.logins})")
+        code, out, err = cli(binary, "alerts", "check", "--config", str(tmp / "plain.toml"),
+                             "--json")
+        answer = json.loads(out) if out.startswith("{") else {}
+        expect(code == 1 and not plain.messages and "notification failed" in err
+               and answer.get("delivered") is False,
+               f"no STARTTLS offered: nothing sent in clear ({len(plain.messages)}; {err.strip()})")
+        code, out, err = cli(binary, "alerts", "check", "--config", str(tmp / "plain.toml"),
+                             "--json")
+        answer = json.loads(out) if out.startswith("{") else {}
+        expect(len(answer.get("notices", [])) > 0,
+               "the undelivered changes stay pending for the next run")
+    finally:
+        tls_server.stop()
+        plain_server.stop()
 
 
 if __name__ == "__main__":
