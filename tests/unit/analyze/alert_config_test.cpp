@@ -97,6 +97,12 @@ TEST(AlertConfig, PlainSmtpOnlyToLoopback) {
   EXPECT_FALSE(c->notify[0].starttls);
 }
 
+TEST(AlertConfig, ThePackagedExampleIsValid) {
+  auto c = load_alert_config(std::string(WEBSHIELD_SOURCE_DIR) + "/packaging/webshield.toml");
+  ASSERT_TRUE(c) << c.error().describe();
+  EXPECT_EQ(c->alerts.interval, 900);
+}
+
 TEST(AlertConfig, UrlHost) {
   EXPECT_EQ(url_host("smtp://user@[::1]:25"), "::1");
   EXPECT_EQ(url_host("https://hooks.example/x?y"), "hooks.example");
