@@ -3,8 +3,8 @@
 history stored with `webshield ingest` into SQLite, then notifications to a local HTTP receiver
 (generic JSON and Slack payloads) and a local SMTP server (aiosmtpd), both on loopback: each
 state change is delivered once, a second run delivers nothing, a dry run nothing, the server
-shows the alerts at GET /api/v1/alerts and, evaluating on its own, sends nothing already sent;
-days later the alerts clear, and that is delivered once too. Mail goes out with STARTTLS and
+shows the alerts at GET /api/v1/alerts and, evaluating on its own, sends nothing already sent,
+but within a minute notifies what a report POSTed to it makes fire; days later the alerts clear, and that is delivered once too. Mail goes out with STARTTLS and
 AUTH (password from a file), and never in clear text to a server that offers no STARTTLS.
 
 usage: alerts_world.py WEBSHIELD_BINARY
@@ -25,7 +25,7 @@ import time
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
-from serve_world import Server, api, cli
+from serve_world import Server, api, cli, post
 
 failures, passed = [], []
 
@@ -222,6 +222,27 @@ to = ["ops@example.com"]
         time.sleep(8)
         posts3, mails3 = delivered(len(posts), len(mails), mailbox)
         expect(not posts3 and not mails3, "the server's own evaluation sends nothing already sent")
+        # A report POSTed to the server with failures on a third MX host: the server evaluates
+        # again within a minute of its last evaluation and notifies only that.
+        body = report("Org C", yesterday, 400, [("certificate-expired", "mx3.example.com", 5)])
+        status, _, _ = post(server, body.encode(), content_type="application/tlsrpt+json")
+        expect(status == 201, f"the server stores a POSTed report ({status})")
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            posts3, mails3 = delivered(len(posts), len(mails), mailbox)
+            if len(posts3) >= 2 and mails3:
+                break
+            time.sleep(1)
+        time.sleep(1)
+        posts3, mails3 = delivered(len(posts), len(mails), mailbox)
+        keys = set()
+        for path, sent in posts3:
+            if path == "/json":
+                keys |= {(a["key"], a["state"]) for a in json.loads(sent)["alerts"]}
+        expect(len(posts3) == 2 and len(mails3) == 1
+               and ("new_mx:example.com mx3.example.com", "firing") in keys
+               and ("rate:example.com", "firing") not in keys,
+               f"after the stored report the server notifies the new alert once ({sorted(keys)})")
     finally:
         code = server.stop()
     expect(code == 0, f"the server stops cleanly ({code})")
@@ -233,6 +254,8 @@ to = ["ops@example.com"]
     code, out, err = cli(binary, "alerts", "check", "--config", str(config), "--now", later,
                          "--json")
     time.sleep(0.5)
+    posts = posts + posts3
+    mails = mails + mails3
     posts4, mails4 = delivered(len(posts), len(mails), mailbox)
     cleared = set()
     for path, body in posts4:
