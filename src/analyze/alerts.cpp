@@ -62,7 +62,7 @@ struct DayTotals {
 // The failures of one subject (a result type, an MX host, an organisation) of one domain.
 struct SubjectFailures {
   std::map<UnixSeconds, std::uint64_t> failed_by_day;
-  std::set<store::Id> reports;
+  std::map<UnixSeconds, std::set<store::Id>> reports_by_day;
 };
 
 struct DomainHistory {
@@ -108,7 +108,7 @@ class Rules {
         day.failing_reports.insert(p.report);
         SubjectFailures& org = d.orgs[p.organization];
         org.failed_by_day[p.day] += p.failed;
-        org.reports.insert(p.report);
+        org.reports_by_day[p.day].insert(p.report);
       }
     }
     for (const store::DailyFailure& f : history.failures) {
@@ -116,11 +116,11 @@ class Rules {
       DomainHistory& d = domains[f.policy_domain];
       SubjectFailures& type = d.types[f.result_type];
       type.failed_by_day[f.day] += f.failed;
-      type.reports.insert(f.report);
+      type.reports_by_day[f.day].insert(f.report);
       if (const std::string mx = mx_key(f.mx); !mx.empty()) {
         SubjectFailures& host = d.mxs[mx];
         host.failed_by_day[f.day] += f.failed;
-        host.reports.insert(f.report);
+        host.reports_by_day[f.day].insert(f.report);
       }
     }
     for (const auto& [domain, d] : domains) {
@@ -257,7 +257,10 @@ class Rules {
       const bool was_firing = firing_.contains(key);
       // Without a baseline every failure would look new: a fresh install stays quiet.
       if (!was_firing && (failed_before || !has_baseline)) continue;
-      e.reports = capped(f.reports);
+      std::set<store::Id> reports;  // the recent ones: what shows it failing now
+      for (const auto& [day, ids] : f.reports_by_day)
+        if (recent(day)) reports.insert(ids.begin(), ids.end());
+      e.reports = capped(reports);
       Alert& a = add(std::string(rule), subject, domain);
       a.since = *first;
       a.evidence = std::move(e);

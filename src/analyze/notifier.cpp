@@ -288,8 +288,11 @@ std::string mail_message(std::span<const Notice> notices, const std::string& fro
   for (std::string line; std::getline(body, line);) {
     line = printable(line);
     while (line.size() > kMaxMailLine) {
-      m += line.substr(0, kMaxMailLine) + "\r\n";
-      line.erase(0, kMaxMailLine);
+      std::size_t cut = kMaxMailLine;  // not inside a UTF-8 sequence
+      while (cut > 0 && (static_cast<unsigned char>(line[cut]) & 0xc0) == 0x80)
+        --cut;
+      m += line.substr(0, cut) + "\r\n";
+      line.erase(0, cut);
     }
     m += line + "\r\n";
   }

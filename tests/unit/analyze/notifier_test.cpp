@@ -62,5 +62,21 @@ TEST(Notifier, MailMessageKeepsReportTextOutOfHeaders) {
   }
 }
 
+TEST(Notifier, LongMailLinesAreBrokenBetweenCharacters) {
+  std::string what;
+  for (int i = 0; i < 700; ++i)
+    what += "\xC3\xA9";  // é, two bytes each
+  const Notice n[] = {notice("firing", what)};
+  const std::string m = mail_message(n, "webshield@example.com", {"ops@example.com"}, 0);
+  std::size_t start = 0;
+  for (std::size_t end = m.find("\r\n"); end != std::string::npos;
+       start = end + 2, end = m.find("\r\n", start)) {
+    EXPECT_LE(end - start, 998u);
+    if (end > start) {
+      EXPECT_NE(static_cast<unsigned char>(m[start]) & 0xc0, 0x80);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace webshield::analyze
