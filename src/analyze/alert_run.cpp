@@ -3,9 +3,8 @@
 
 namespace webshield::analyze {
 
-Result<RunResult> run_alerts(store::Store& store, const AlertConfig& config,
-                             std::span<const std::unique_ptr<Notifier>> notifiers,
-                             const RunOptions& options) {
+Result<RunResult> evaluate_alerts(store::Store& store, const AlertConfig& config,
+                                  const RunOptions& options) {
   const AlertThresholds& t = config.alerts;
   auto previous = store.alert_states();
   if (!previous) return std::unexpected(previous.error());
@@ -15,24 +14,46 @@ Result<RunResult> run_alerts(store::Store& store, const AlertConfig& config,
   RunResult out;
   out.firing = evaluate(*history, t, options.now, *previous);
   Reconciled rec = reconcile(*previous, out.firing, options.now, t);
-  out.notices = rec.pending;
-  out.records = rec.records;
+  out.notices = std::move(rec.pending);
+  out.records = std::move(rec.records);
   if (options.dry_run) return out;
-
-  // The state first: a crash after delivering never loses a clear, at worst repeats a notice.
+  // The state before delivering: a crash in between never loses a clear, at worst repeats a
+  // notice.
   if (auto saved = store.save_alert_states(rec.changed, rec.removed); !saved)
     return std::unexpected(saved.error());
-  if (rec.pending.empty()) return out;
+  return out;
+}
+
+std::vector<Error> deliver(std::span<const std::unique_ptr<Notifier>> notifiers,
+                           std::span<const Notice> notices) {
+  std::vector<Error> errors;
+  if (notices.empty()) return errors;
   for (const auto& n : notifiers) {
-    if (auto sent = n->send(rec.pending); !sent) out.delivery_errors.push_back(sent.error());
+    if (auto sent = n->send(notices); !sent) errors.push_back(sent.error());
   }
-  if (!out.delivery_errors.empty()) return out;
-  const std::vector<store::AlertRecord> done = mark_notified(rec.pending);
-  if (auto saved = store.save_alert_states(done, {}); !saved) return std::unexpected(saved.error());
-  for (store::AlertRecord& r : out.records) {
+  return errors;
+}
+
+Result<void> record_delivered(store::Store& store, RunResult& result) {
+  if (result.notices.empty()) return {};
+  const std::vector<store::AlertRecord> done = mark_notified(result.notices);
+  if (auto saved = store.save_alert_states(done, {}); !saved) return saved;
+  for (store::AlertRecord& r : result.records) {
     for (const store::AlertRecord& d : done)
       if (d.key == r.key) r.notified = d.notified;
   }
+  return {};
+}
+
+Result<RunResult> run_alerts(store::Store& store, const AlertConfig& config,
+                             std::span<const std::unique_ptr<Notifier>> notifiers,
+                             const RunOptions& options) {
+  auto out = evaluate_alerts(store, config, options);
+  if (!out || options.dry_run || out->notices.empty()) return out;
+  out->delivery_errors = deliver(notifiers, out->notices);
+  if (!out->delivery_errors.empty()) return out;
+  if (auto recorded = record_delivered(store, *out); !recorded)
+    return std::unexpected(recorded.error());
   return out;
 }
 

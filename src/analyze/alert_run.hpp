@@ -30,9 +30,20 @@ struct RunResult {
 
 // Store errors are returned; a notifier's failure is reported in delivery_errors and the
 // notices stay pending, so that the next run delivers them (to every notifier again).
+// The three steps below, one after the other.
 Result<RunResult> run_alerts(store::Store& store, const AlertConfig& config,
                              std::span<const std::unique_ptr<Notifier>> notifiers,
                              const RunOptions& options);
+
+// Step 1, on the store: evaluate and fold into the stored states (saved unless a dry run);
+// `notices` are the changes still to deliver.
+Result<RunResult> evaluate_alerts(store::Store& store, const AlertConfig& config,
+                                  const RunOptions& options);
+// Step 2, may block for each notifier's timeout: every notice to every notifier.
+std::vector<Error> deliver(std::span<const std::unique_ptr<Notifier>> notifiers,
+                           std::span<const Notice> notices);
+// Step 3, on the store: remember that `result.notices` went out (and update result.records).
+Result<void> record_delivered(store::Store& store, RunResult& result);
 
 // {"firing": [...], "cleared": [...]}: firing alerts and the cleared ones still kept, for the
 // API and `--json`.

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "analyze/alert_run.hpp"
+#include "server/resume.hpp"
 
 namespace webshield::server {
 
@@ -62,24 +63,48 @@ asio::awaitable<void> AlertService::loop() {
     last_run_ = Clock::now();
     next_ = last_run_ + interval;
     const UnixSeconds now = static_cast<UnixSeconds>(std::time(nullptr));
-    StoreJob job = [shared = shared_, now](store::Store& st) -> Result<void> {
-      auto run = analyze::run_alerts(st, shared->config, shared->notifiers, {now, false});
+    auto result = std::make_shared<analyze::RunResult>();
+    StoreJob evaluate = [shared = shared_, now, result](store::Store& st) -> Result<void> {
+      auto run = analyze::evaluate_alerts(st, shared->config, {now, false});
       if (!run) return std::unexpected(run.error());
-      for (const analyze::Notice& n : run->notices) {
-        shared->log.info(n.transition == "firing" ? "alert firing" : "alert cleared",
-                         {{"key", n.record.key}, {"what", n.alert.what}});
-      }
-      for (const Error& e : run->delivery_errors) {
-        const std::string why = e.describe();
-        shared->log.error("alert notification failed: sent again at the next evaluation",
-                          {{"error", why}});
-      }
+      *result = std::move(*run);
       return {};
     };
-    const Result<void> done = co_await readers_.run(std::move(job));
-    if (!done) {
-      const std::string why = done.error().describe();
+    const Result<void> evaluated = co_await readers_.run(std::move(evaluate));
+    if (!evaluated) {
+      const std::string why = evaluated.error().describe();
       log_.error("cannot evaluate the alert rules", {{"error", why}});
+      continue;
+    }
+    if (result->notices.empty()) continue;
+
+    Starter<std::vector<Error>> send = [this, result](Done<std::vector<Error>> done) {
+      asio::post(delivery_, [shared = shared_, result, done = std::move(done)]() mutable {
+        done(analyze::deliver(shared->notifiers, result->notices));
+      });
+    };
+    const std::vector<Error> errors = co_await resume_after(&send);
+    if (!errors.empty()) {
+      for (const Error& e : errors) {
+        const std::string why = e.describe();
+        log_.error("alert notification failed: sent again at the next evaluation",
+                   {{"error", why}});
+      }
+      continue;
+    }
+    StoreJob record = [result](store::Store& st) -> Result<void> {
+      return analyze::record_delivered(st, *result);
+    };
+    const Result<void> recorded = co_await readers_.run(std::move(record));
+    if (!recorded) {
+      const std::string why = recorded.error().describe();
+      log_.error("cannot record delivered alert notifications: they may go out again",
+                 {{"error", why}});
+      continue;
+    }
+    for (const analyze::Notice& n : result->notices) {
+      log_.info(n.transition == "firing" ? "alert firing" : "alert cleared",
+                {{"key", n.record.key}, {"what", n.alert.what}});
     }
   }
 }

@@ -1,8 +1,9 @@
 // The alert rules inside `webshield serve` (docs/alerts.md): evaluated every [alerts] interval
-// and soon after a stored report (at most once a minute however many arrive), on a store
-// reader thread, which also delivers the notifications (blocking, at most each [[notify]]
-// timeout). Deduplication lives in the store (analyze/alert_state.hpp), so several servers on
-// one PostgreSQL may run it; a notice may then go out twice, never not at all.
+// and soon after a stored report (at most once a minute however many arrive). The store work
+// runs on a store reader thread; the notifications (blocking, at most each [[notify]] timeout)
+// on a thread of their own, so that a slow webhook never holds up the API. Deduplication lives
+// in the store (analyze/alert_state.hpp), so several servers on one PostgreSQL may run it; a
+// notice may then go out twice, never not at all.
 #pragma once
 
 #include <chrono>
@@ -41,6 +42,7 @@ class AlertService {
   StoreReaders& readers_;
   Log& log_;
   std::shared_ptr<Shared> shared_;  // shared with the jobs on the reader threads
+  asio::thread_pool delivery_{1};   // after timer_ would be too late: destroyed first, joined
   asio::steady_timer timer_;
   Clock::time_point next_;
   Clock::time_point last_run_;
