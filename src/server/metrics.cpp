@@ -91,9 +91,16 @@ std::string Metrics::text() const {
   out += "# HELP webshield_db_committed_reports_total Reports in those transactions.\n";
   out += "# TYPE webshield_db_committed_reports_total counter\n";
   out += fmt::format("webshield_db_committed_reports_total {}\n", committed_reports_.load());
-  out += "# HELP webshield_db_commit_duration_seconds Time of one group commit.\n";
+  out +=
+      "# HELP webshield_db_commit_duration_seconds Time of one group commit (with SQLite, "
+      "without its WAL sync).\n";
   out += "# TYPE webshield_db_commit_duration_seconds histogram\n";
   commit_latency_.write(out, "webshield_db_commit_duration_seconds", "");
+  out +=
+      "# HELP webshield_db_sync_duration_seconds Time of one WAL sync (SQLite), shared by the "
+      "transactions committed before it.\n";
+  out += "# TYPE webshield_db_sync_duration_seconds histogram\n";
+  sync_latency_.write(out, "webshield_db_sync_duration_seconds", "");
   out += "# HELP webshield_db_query_duration_seconds Time of one read for the API.\n";
   out += "# TYPE webshield_db_query_duration_seconds histogram\n";
   db_latency_.write(out, "webshield_db_query_duration_seconds", "");

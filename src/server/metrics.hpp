@@ -37,6 +37,8 @@ class Metrics {
   // "media_type", "rate_limited", "domain", "unavailable").
   void report(std::string_view outcome);
   void commit(std::size_t reports, std::chrono::duration<double> took);
+  // One sync of the SQLite WAL, for every transaction committed before it.
+  void sync(std::chrono::duration<double> took) { sync_latency_.observe(took); }
   void db_query(std::chrono::duration<double> took);
   // A public check: "run", "cached", "rate_limited", "busy", "invalid".
   void check(std::string_view outcome);
@@ -56,6 +58,7 @@ class Metrics {
   std::atomic<std::uint64_t> commits_{0};
   std::atomic<std::uint64_t> committed_reports_{0};
   Histogram commit_latency_;
+  Histogram sync_latency_;
   Histogram db_latency_;
   std::atomic<long> connections_{0};
 };

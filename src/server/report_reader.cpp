@@ -21,13 +21,14 @@ ReadResult read_posted_report(std::string_view body, const Limits& limits,
 }
 
 ThreadReportReader::ThreadReportReader(const Limits& limits, std::size_t threads)
-    : limits_(limits), pool_(threads) {}
+    : limits_(limits), inline_parser_(limits_), pool_(threads) {}
 
 ThreadReportReader::~ThreadReportReader() {
   pool_.join();
 }
 
 asio::awaitable<ReadResult> ThreadReportReader::read(std::string_view body) {
+  if (body.size() <= kInlineBytes) co_return read_posted_report(body, limits_, inline_parser_);
   Starter<ReadResult> start = [this, &body](Done<ReadResult> done) {
     asio::post(pool_, [this, &body, done = std::move(done)]() mutable {
       thread_local report::ReportParser parser(limits_);

@@ -2,6 +2,8 @@
 #include "server/store_threads.hpp"
 
 #include <chrono>
+#include <map>
+#include <utility>
 
 #include "server/resume.hpp"
 
@@ -70,7 +72,11 @@ asio::awaitable<Result<void>> StoreReaders::run(StoreJob job) {
 }
 
 Committer::Committer(std::string url, Metrics& metrics, std::size_t max_batch)
-    : url_(std::move(url)), metrics_(metrics), max_batch_(max_batch), thread_([this] { work(); }) {}
+    : url_(std::move(url)),
+      metrics_(metrics),
+      max_batch_(max_batch),
+      thread_([this] { work(); }),
+      sync_thread_([this] { sync_work(); }) {}
 
 Committer::~Committer() {
   {
@@ -78,7 +84,13 @@ Committer::~Committer() {
     stopping_ = true;
   }
   wake_.notify_all();
-  thread_.join();
+  thread_.join();  // everything queued is committed
+  {
+    const std::lock_guard lock(sync_mutex_);
+    sync_stopping_ = true;
+  }
+  sync_wake_.notify_all();
+  sync_thread_.join();  // and answered
 }
 
 void Committer::enqueue(store::NewReport report, AddDone done) {
@@ -112,14 +124,44 @@ asio::awaitable<Result<store::Id>> Committer::quarantine(store::NewQuarantined i
 }
 
 store::Store* Committer::connect(Error& error) {
+  {
+    const std::lock_guard lock(sync_mutex_);
+    if (std::exchange(sync_failed_, false)) disconnect();
+  }
   if (store_) return store_.get();
   auto opened = store::open(url_);
   if (!opened) {
     error = opened.error();
     return nullptr;
   }
+  auto sync = (*opened)->defer_sync();
+  if (!sync) {
+    error = sync.error();
+    return nullptr;
+  }
   store_ = std::move(*opened);
+  sync_ = std::move(*sync);
   return store_.get();
+}
+
+// The connection may be broken: the next batch opens it again.
+void Committer::disconnect() {
+  store_.reset();
+  sync_.reset();  // the syncing thread keeps it for what it still has to sync
+}
+
+void Committer::answer_when_durable(std::vector<Answer> answers) {
+  if (answers.empty()) return;
+  if (!sync_) {
+    for (Answer& a : answers)
+      a(nullptr);
+    return;
+  }
+  {
+    const std::lock_guard lock(sync_mutex_);
+    committed_.push_back({sync_, std::move(answers)});
+  }
+  sync_wake_.notify_one();
 }
 
 void Committer::commit(std::vector<PendingReport>& batch) {
@@ -134,15 +176,22 @@ void Committer::commit(std::vector<PendingReport>& batch) {
   reports.reserve(batch.size());
   for (PendingReport& p : batch)
     reports.push_back(std::move(p.report));
+  auto answer = [](PendingReport& p, store::Added added) -> Answer {
+    return [done = std::move(p.done), added](const Error* failed) mutable {
+      if (failed != nullptr) return done(std::unexpected(*failed));
+      done(added);
+    };
+  };
   const auto started = Clock::now();
   auto added = store->add(reports);
   metrics_.commit(reports.size(), Clock::now() - started);
+  std::vector<Answer> answers;
   if (added) {
     for (std::size_t i = 0; i < batch.size(); ++i)
-      batch[i].done((*added)[i]);
-    return;
+      answers.push_back(answer(batch[i], (*added)[i]));
+    return answer_when_durable(std::move(answers));
   }
-  store_.reset();  // the connection may be broken: open it again for the next batch
+  disconnect();
   if (batch.size() == 1) {
     batch.front().done(std::unexpected(added.error()));
     return;
@@ -154,11 +203,29 @@ void Committer::commit(std::vector<PendingReport>& batch) {
   for (std::size_t i = 0; i < batch.size(); ++i) {
     auto one = store->add(std::span(&reports[i], 1));
     if (one) {
-      batch[i].done(one->front());
+      answers.push_back(answer(batch[i], one->front()));
     } else {
       batch[i].done(std::unexpected(one.error()));
     }
   }
+  answer_when_durable(std::move(answers));
+}
+
+void Committer::quarantine_one(PendingQuarantine& held) {
+  Error error;
+  store::Store* store = connect(error);
+  if (store == nullptr) return held.done(std::unexpected(error));
+  auto id = store->quarantine(held.item);
+  if (!id) {
+    disconnect();
+    return held.done(std::move(id));
+  }
+  std::vector<Answer> answers;
+  answers.push_back([done = std::move(held.done), id = *id](const Error* failed) mutable {
+    if (failed != nullptr) return done(std::unexpected(*failed));
+    done(id);
+  });
+  answer_when_durable(std::move(answers));
 }
 
 void Committer::work() {
@@ -179,13 +246,36 @@ void Committer::work() {
       }
     }
     if (!batch.empty()) commit(batch);
-    for (PendingQuarantine& q : held) {
-      Error error;
-      store::Store* store = connect(error);
-      auto id =
-          store == nullptr ? Result<store::Id>(std::unexpected(error)) : store->quarantine(q.item);
-      if (!id) store_.reset();
-      q.done(std::move(id));
+    for (PendingQuarantine& q : held)
+      quarantine_one(q);
+  }
+}
+
+void Committer::sync_work() {
+  for (;;) {
+    std::deque<Committed> committed;
+    {
+      std::unique_lock lock(sync_mutex_);
+      sync_wake_.wait(lock, [&] { return sync_stopping_ || !committed_.empty(); });
+      if (committed_.empty()) return;  // stopping, and everything is answered
+      committed.swap(committed_);
+    }
+    // One sync for all that is committed so far (another one only after a reconnect).
+    std::map<store::CommitSync*, Result<void>> synced;
+    for (Committed& c : committed) {
+      auto [it, first] = synced.try_emplace(c.sync.get());
+      if (first) {
+        const auto started = Clock::now();
+        it->second = c.sync->sync();
+        metrics_.sync(Clock::now() - started);
+        if (!it->second) {
+          const std::lock_guard lock(sync_mutex_);
+          sync_failed_ = true;
+        }
+      }
+      const Error* failed = it->second ? nullptr : &it->second.error();
+      for (Answer& a : c.answers)
+        a(failed);
     }
   }
 }

@@ -3,8 +3,11 @@
 // asked resumes on its executor with the result.
 // - StoreReaders: a few threads for the API's reads.
 // - Committer: one writer thread with group commit: reports POSTed while a commit runs wait
-//   for the next one and are stored together in one transaction (one fsync for all); each
-//   request is answered only after its report is durable (RFC 8460 §5.4, DESIGN.md).
+//   for the next one and are stored together in one transaction; each request is answered
+//   only after its report is durable (RFC 8460 §5.4, DESIGN.md). With SQLite the disk is a
+//   second stage: the writer commits without waiting for it and goes on with the next batch,
+//   while a syncing thread makes everything committed so far durable (one fdatasync for all
+//   of it) and then answers those requests.
 #pragma once
 
 #include <condition_variable>
@@ -80,20 +83,39 @@ class Committer {
     QuarantineDone done;
   };
 
+  // Gives a committed request its answer: nullptr once its transaction is durable, or why it
+  // may not be.
+  using Answer = std::move_only_function<void(const Error* failed)>;
+  struct Committed {
+    std::shared_ptr<store::CommitSync> sync;
+    std::vector<Answer> answers;
+  };
+
   void work();
+  void sync_work();
   void commit(std::vector<PendingReport>& batch);
+  void quarantine_one(PendingQuarantine& held);
+  void answer_when_durable(std::vector<Answer> answers);
   store::Store* connect(Error& error);
+  void disconnect();
 
   std::string url_;
   Metrics& metrics_;
   std::size_t max_batch_;
   std::unique_ptr<store::Store> store_;
+  std::shared_ptr<store::CommitSync> sync_;  // of store_; nullptr when its commits are durable
   std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<PendingReport> reports_;
   std::deque<PendingQuarantine> quarantine_;
   bool stopping_ = false;
+  std::mutex sync_mutex_;
+  std::condition_variable sync_wake_;
+  std::deque<Committed> committed_;
+  bool sync_failed_ = false;  // the writer opens its connection again
+  bool sync_stopping_ = false;
   std::thread thread_;
+  std::thread sync_thread_;
 };
 
 }  // namespace webshield::server

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/result.hpp"
+#include "store/store.hpp"
 
 namespace webshield::store::detail {
 
@@ -95,6 +96,9 @@ class Connection {
   // Runs one statement with bound parameters; SQL placeholders are $1, $2, … in both
   // dialects. Each distinct SQL text is prepared once per connection and kept.
   virtual Result<Rows> run(std::string_view sql, std::span<const Param> params) = 0;
+
+  // Store::defer_sync for this connection.
+  virtual Result<std::unique_ptr<CommitSync>> defer_sync() = 0;
 
   // Whether the last error was a conflict between concurrent transactions (deadlock,
   // serialisation failure) after which running the whole transaction again may succeed.

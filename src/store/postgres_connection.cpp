@@ -116,6 +116,12 @@ class PostgresConnection final : public Connection {
     return rows(r.get());
   }
 
+  // A COMMIT returns once the server has flushed its WAL (synchronous_commit, which the
+  // operator may lower on the server; then the server decides).
+  Result<std::unique_ptr<CommitSync>> defer_sync() override {
+    return std::unique_ptr<CommitSync>();
+  }
+
   bool last_error_retryable() const override { return retryable_; }
 
  private:

@@ -352,6 +352,8 @@ class SqlStore final : public Store {
     }
   }
 
+  Result<std::unique_ptr<CommitSync>> defer_sync() override { return conn_->defer_sync(); }
+
   Result<Id> quarantine(const NewQuarantined& item) override {
     const std::string transport = repaired(item.transport);
     const std::string origin = repaired(item.origin);

@@ -1,8 +1,13 @@
 // SQLite connection: one database file in WAL mode with synchronous=FULL (a COMMIT is on disk
-// when it returns), a busy timeout so that several processes can share the file, foreign keys
-// on. Statements are prepared once and kept; parameters are bound by name ($1, $2, …).
+// when it returns; after defer_sync, once the CommitSync has run), a busy timeout so that several
+// processes can share the file, foreign keys on. Statements are prepared once and kept; parameters
+// are bound by name ($1, $2, …).
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <unordered_map>
 
 #include "store/connection.hpp"
@@ -17,6 +22,24 @@ struct StatementDeleter {
   void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
 };
 using Statement = std::unique_ptr<sqlite3_stmt, StatementDeleter>;
+
+class WalSync final : public CommitSync {
+ public:
+  WalSync(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}
+  ~WalSync() override { ::close(fd_); }
+  WalSync(const WalSync&) = delete;
+  WalSync& operator=(const WalSync&) = delete;
+
+  Result<void> sync() override {
+    if (::fdatasync(fd_) != 0)
+      return fail("cannot sync " + path_ + ": " + std::strerror(errno), "sqlite");
+    return {};
+  }
+
+ private:
+  int fd_;
+  std::string path_;
+};
 
 class SqliteConnection final : public Connection {
  public:
@@ -72,6 +95,25 @@ class SqliteConnection final : public Connection {
     }
     sqlite3_reset(s);
     return rows;
+  }
+
+  // synchronous=NORMAL: a commit writes its frames to the WAL without waiting for the disk.
+  // Our own descriptor of the WAL file then syncs them: fdatasync writes every page of the
+  // file, whoever wrote it, and the WAL stays the same file while this connection is open
+  // (SQLite deletes it only when the last connection closes). A checkpoint syncs the WAL
+  // before it copies frames into the database file, and the database file before the WAL
+  // is reused, so nothing committed is only in a part of the WAL that was overwritten.
+  Result<std::unique_ptr<CommitSync>> defer_sync() override {
+    const char* wal = sqlite3_filename_wal(sqlite3_db_filename(db_, "main"));
+    if (wal == nullptr || *wal == '\0') return fail("an in-memory database has no WAL to sync");
+    // A read makes sure that the WAL file exists.
+    if (auto read = run("SELECT COUNT(*) FROM sqlite_master", {}); !read)
+      return std::unexpected(read.error());
+    const int fd = ::open(wal, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return fail(std::string("cannot open ") + wal + ": " + std::strerror(errno));
+    auto sync = std::make_unique<WalSync>(fd, wal);
+    if (auto r = execute("PRAGMA synchronous = NORMAL"); !r) return std::unexpected(r.error());
+    return std::unique_ptr<CommitSync>(std::move(sync));
   }
 
   bool last_error_retryable() const override { return false; }

@@ -181,6 +181,14 @@ struct Status {
   std::uint64_t quarantined = 0;
 };
 
+// Makes durable every transaction that its store committed before the call. It does not use the
+// store's connection: one thread may sync while another goes on writing (Store::defer_sync).
+class CommitSync {
+ public:
+  virtual ~CommitSync() = default;
+  virtual Result<void> sync() = 0;
+};
+
 // One Store is one database connection: use it from one thread at a time, and open one per
 // thread or process that writes concurrently.
 class Store {
@@ -195,6 +203,11 @@ class Store {
   // are kept with invalid UTF-8 and NUL replaced by U+FFFD.
   virtual Result<std::vector<Added>> add(std::span<const NewReport> reports) = 0;
   virtual Result<Id> quarantine(const NewQuarantined& item) = 0;
+  // For a writer that overlaps its commits with the disk (the server's group commit): from now
+  // on add() and quarantine() return once the transaction is committed but before it is on
+  // disk, and the CommitSync makes it durable; until then a power cut may lose it. No
+  // CommitSync (nullptr) when every commit of this backend is durable already (PostgreSQL).
+  virtual Result<std::unique_ptr<CommitSync>> defer_sync() = 0;
 
   virtual Result<std::vector<StoredReport>> reports(const ListOptions& options) = 0;
   virtual Result<std::optional<StoredReport>> report(Id id, bool with_raw) = 0;

@@ -64,7 +64,7 @@ def main():
         }
         for mode, dns in modes.items():
             run = subprocess.run(
-                [binary, "check", "--json", "--timeout", "5", *dns, "--ca-file", env["WORLD_CA"],
+                [binary, "check", "--json", "--timeout", "10", *dns, "--ca-file", env["WORLD_CA"],
                  "--https-port", env["WORLD_HTTPS_PORT"], "--smtp-port", env["WORLD_SMTP_PORT"]]
                 + [s["domain"] for s in scenarios],
                 capture_output=True, text=True, timeout=300)

@@ -44,6 +44,9 @@ class FakeStore final : public store::Store {
     return out;
   }
 
+  Result<std::unique_ptr<store::CommitSync>> defer_sync() override {
+    return std::unique_ptr<store::CommitSync>();
+  }
   Result<store::Id> quarantine(const store::NewQuarantined& item) override {
     if (down) return fail("database is down");
     const store::Id id = next_quarantine_id_++;

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <barrier>
 #include <cstdlib>
 #include <filesystem>
@@ -289,6 +290,39 @@ TEST_P(StoreTest, CountsBeyondTheDatabaseRangeAreRefusedByName) {
   EXPECT_NE(added.error().message.find("total-successful-session-count"), std::string::npos);
   r.report.policies[0].successful_sessions = (std::uint64_t{1} << 63) - 1;
   EXPECT_EQ(add(r).outcome, Outcome::stored) << "2^63-1 fits";
+}
+
+// The server's group commit: one thread adds, another syncs what is committed meanwhile.
+TEST_P(StoreTest, DeferredSyncRunsBesideTheWriterAndLosesNothing) {
+  auto sync = store_->defer_sync();
+  ASSERT_TRUE(sync) << sync.error().describe();
+  if (!sqlite()) {
+    EXPECT_EQ(*sync, nullptr) << "PostgreSQL commits are durable when they return";
+    return;
+  }
+  ASSERT_NE(*sync, nullptr);
+  constexpr int kBatches = 40;
+  std::atomic<int> committed = 0;
+  std::thread syncing([&] {
+    while (committed.load() < kBatches) {
+      const auto r = (*sync)->sync();
+      EXPECT_TRUE(r) << r.error().describe();
+    }
+  });
+  for (int b = 0; b < kBatches; ++b) {
+    const auto added = add({made_report(2 * b), made_report(2 * b + 1), made_report(2 * b)});
+    ASSERT_EQ(added.size(), 3u);
+    EXPECT_EQ(added[2].outcome, Outcome::duplicate);
+    ++committed;
+  }
+  syncing.join();
+  const auto last = (*sync)->sync();
+  EXPECT_TRUE(last) << last.error().describe();
+  auto other = test::open_or_fail(db_->url());
+  ASSERT_NE(other, nullptr);
+  auto s = other->status();
+  ASSERT_TRUE(s) << s.error().describe();
+  EXPECT_EQ(s->reports, 2u * kBatches);
 }
 
 TEST_P(StoreTest, ConcurrentAddsOfTheSameReportsStoreEachOnce) {
