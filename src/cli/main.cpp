@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
   webshield::cli::add_ingest_command(app, status);
   webshield::cli::add_serve_command(app, status);
   webshield::cli::add_auth_command(app, status);
+  webshield::cli::add_explain_command(app, status);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

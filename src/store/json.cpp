@@ -2,6 +2,7 @@
 #include "store/json.hpp"
 
 #include "core/time.hpp"
+#include "explain/explain.hpp"
 #include "report/render.hpp"
 
 namespace webshield::store {
@@ -26,6 +27,9 @@ nlohmann::json rows_json(const Breakdown& b, const std::vector<Row>& rows) {
     j[std::string(b.key_name)] = r.key;
     if (b.sessions) j["successful_sessions"] = r.successful;
     j["failed_sessions"] = r.failed;
+    // What the result type means and what to do (explain/explain.hpp); unknown types get the
+    // entry for unregistered types, with the type as it was sent.
+    if (b.by == "type") j["explanation"] = explain::to_json(explain::explain(r.key), r.key);
     list.push_back(std::move(j));
   }
   return list;

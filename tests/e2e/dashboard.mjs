@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // The dashboard and the check page of `webshield serve` in a real browser (Debian's chromium,
 // driven by playwright-core from web/node_modules). Signs in with a token through the form and
-// through a #token= link, waits for the chart and the totals, opens a report, the reporters and
-// the quarantine, checks a domain on /check, and expects errors for a wrong token and a name that
-// is not a domain. Exit status 0 when every step passed, 1 otherwise, 64 for bad usage.
+// through a #token= link, waits for the chart and the totals, reads the explanation of a result
+// type, follows an MX host's live probe link, opens a report, the reporters and the quarantine,
+// checks a domain on /check (signed in: with the reports that arrive for it), and expects errors
+// for a wrong token and a name that is not a domain. Exit status 0 when every step passed, 1 otherwise, 64 for bad usage.
 //
 //   node tests/e2e/dashboard.mjs --url http://127.0.0.1:8480 --token TOKEN \
 //        --check-domain healthy.test [--expect-domain example.com] [--expect-reports 12]
@@ -224,7 +225,48 @@ async function main() {
       assert.ok((await rows(page, '#by-ip')) > 0, 'by sending IP');
     });
 
+    await step('each result type shows its explanation', async () => {
+      const types = (await page.locator('#by-type .explained > code').allTextContents()).map((t) => t.trim());
+      // The corpus holds these types (tests/fixtures/reports/).
+      const known = ['certificate-host-mismatch', 'starttls-not-supported', 'certificate-expired', 'validation-failure', 'sts-policy-fetch-error'];
+      const type = known.find((t) => types.includes(t));
+      assert.ok(type, `a result type of the corpus among ${types.join(', ')}`);
+      const cell = page.locator('#by-type .explained').filter({ has: page.locator('code', { hasText: type }) }).first();
+      const line = cell.locator('.explain-summary');
+      assert.ok(await line.isVisible(), 'the one-line explanation is visible');
+      assert.ok((await line.textContent()).trim().length > 20, 'the one-line explanation says something');
+      const more = cell.locator('details.explain');
+      assert.equal(await more.locator('h4', { hasText: 'How to fix' }).isVisible(), false, 'closed at first');
+      await more.locator('summary').click();
+      await more.locator('h4', { hasText: 'How to fix' }).waitFor({ state: 'visible' });
+      const text = await more.textContent();
+      assert.match(text, /Likely causes/);
+      assert.match(text, /How to confirm/);
+      assert.match(text, /webshield check \S+/);
+      assert.match(text, /Reference: RFC 8460 §4\.3/);
+    });
+
     await screenshot(page, 'dashboard');
+
+    await step('each receiving MX links to a live probe', async () => {
+      const link = page.locator('#by-mx a.probe-link').first();
+      await link.waitFor();
+      const href = await link.getAttribute('href');
+      assert.match(href, /^#probe\/[^?]+/, href);
+      const host = decodeURIComponent(/^#probe\/([^?]+)/.exec(href)[1]);
+      await link.click();
+      await page.locator('#view-probe').waitFor({ state: 'visible' });
+      assert.ok((await page.textContent('#probe-title')).includes(host), 'the probe names the host');
+      // The MX hosts of the corpus do not resolve in the test world: the probe answers with
+      // what it found (no address), which the page shows with what the reports say.
+      await page.locator('#probe-detail .probe-sentence, #probe-detail .error').first().waitFor({ timeout: 90000 });
+      assert.equal(await page.locator('#probe-detail .error').count(), 0, await page.textContent('#probe-detail'));
+      assert.match(await page.textContent('#probe-detail .probe-sentence'), /\.$/);
+      assert.ok((await page.locator('#probe-now').count()) === 1, 'the "now" section');
+      await screenshot(page, 'probe');
+      await page.click('.tabs a[data-view="overview"]');
+      await page.locator('#view-overview').waitFor({ state: 'visible' });
+    });
 
     if (opts['expect-domain']) {
       await step(`the domain selector offers ${opts['expect-domain']} and filters by it`, async () => {
@@ -283,6 +325,20 @@ async function main() {
     });
     await screenshot(page, 'quarantine');
 
+    await step('a signed-in check shows whether reports arrive for the domain', async () => {
+      const domain = (await page.locator('#domain option').evaluateAll((options) => options.map((o) => o.value))).find((v) => v !== '');
+      assert.ok(domain, 'a policy domain in the selector');
+      await page.goto(`${opts.url}/check`);
+      await page.fill('#check-domain', domain);
+      await submitCheck(page);
+      const part = page.locator('#part-reports');
+      await part.waitFor({ state: 'visible' });
+      assert.match(await part.textContent(), /Reports (are arriving|have stopped): \d+ organisation/);
+      assert.ok((await rows(page, '#part-reports')) > 0, 'a row per reporter');
+      await page.goto(`${opts.url}/`);
+      await page.locator('#dashboard').waitFor({ state: 'visible' });
+    });
+
     await step('sign out', async () => {
       await page.click('#sign-out');
       await page.locator('#sign-in').waitFor({ state: 'visible' });
@@ -318,6 +374,7 @@ async function main() {
         assert.match(await check.textContent('#verdict .badge'), /^(pass|warn|fail|unknown)$/);
         assert.ok((await check.locator('#check-result section[id^="part-"]').count()) >= 1, 'a section');
         assert.ok(check.url().endsWith(`/check?domain=${encodeURIComponent(opts['check-domain'])}`), check.url());
+        assert.equal(await check.locator('#part-reports').count(), 0, 'reports are shown to signed-in users only');
         await screenshot(check, `check${suffix}`);
         noProblems(check);
         await check.context().close();
