@@ -7,6 +7,7 @@
 import { api, ApiError } from './api.js';
 import { h, fill, append, byId, show, table, formatCount, formatTime } from './dom.js';
 import { explanationOf, fixFor, fixKey } from './findings.js';
+import { arrivingWords } from './explain.js';
 
 const kVerdictWords = {
   pass: 'Pass: senders find everything in order',
@@ -164,15 +165,7 @@ async function isSignedIn() {
 // Reports this server received for `domain`: whether they arrive (a reporter is quiet when its
 // last report ended more than two days ago), from which organisations, and when the last came.
 function renderReporters(domain, reporters) {
-  const latest = reporters.reduce((a, r) => (!a || String(r.last_received) > String(a.last_received) ? r : a), null);
-  const sending = reporters.filter((r) => !r.quiet).length;
-  const status = !reporters.length ? 'fail' : sending ? 'pass' : 'warn';
-  const last = latest ? ` The last one came ${formatTime(latest.last_received)} from ${latest.organization || '(no name)'}.` : '';
-  const words = !reporters.length
-    ? `No TLS-RPT report for ${domain} has arrived here. If the domain's rua= points at this server, senders do not reach it.`
-    : sending
-      ? `Reports are arriving: ${reporters.length} organisation(s) sent reports, ${sending} of them within the last two days.${last}`
-      : `Reports have stopped: ${reporters.length} organisation(s) sent reports, none within the last two days.${last}`;
+  const { status, words } = arrivingWords(domain, reporters);
   return section(
     'part-reports',
     'Reports received by this server',

@@ -5,7 +5,7 @@
 import { api, ApiError, onUnauthorized } from './api.js';
 import { h, fill, byId, show, table, formatCount, formatRate, formatTime, formatDay, formatBytes, orNone } from './dom.js';
 import { drawSessionsChart } from './chart.js';
-import { explainedType, renderProbe, verdictSentence } from './explain.js';
+import { arrivingWords, explainedType, renderProbe, verdictSentence } from './explain.js';
 
 const kReportsPage = 25;
 const kViews = ['overview', 'reports', 'report', 'reporters', 'quarantine', 'probe'];
@@ -193,6 +193,23 @@ async function loadOverview(ticket) {
       (state.period === 'all' ? '' : ' Choose a longer period to see older ones.')
     : '';
   show(empty, none);
+
+  // For one domain: whether its reports still arrive, and a link to check it now.
+  const arriving = byId('overview-arriving');
+  if (state.domain) {
+    const answer = await api('/api/v1/reporters', { query: { domain: state.domain } });
+    if (ticket !== state.ticket) return;
+    const { status, words } = arrivingWords(state.domain, answer.reporters || []);
+    fill(
+      arriving,
+      h('span', { class: `badge ${status}` }, status === 'pass' ? 'Arriving' : status === 'warn' ? 'Stopped' : 'None'),
+      ' ',
+      words,
+      ' ',
+      h('a', { href: `/check?domain=${encodeURIComponent(state.domain)}` }, `Check ${state.domain} now`),
+    );
+  }
+  show(arriving, Boolean(state.domain));
 
   const days = perDay(summary.by_day || []);
   drawSessionsChart(byId('chart'), days);

@@ -1,6 +1,6 @@
 // What a result type means (the `explanation` objects of /api/v1/summary, from `webshield
-// explain`) and what a live probe of an MX host found (GET /api/v1/probe?mx=HOST), rendered as
-// text only. Commands in the explanations name the policy domain DOMAIN and the MX host MX;
+// explain`), what a live probe of an MX host found (GET /api/v1/probe?mx=HOST), and whether
+// reports arrive for a domain (GET /api/v1/reporters), rendered as text only. Commands in the explanations name the policy domain DOMAIN and the MX host MX;
 // fillNames() puts the names of the row in their place, as `webshield explain --domain --mx`
 // does.
 import { h, formatTime } from './dom.js';
@@ -156,4 +156,24 @@ export function renderProbe(probe) {
     probe.error ? h('p', { class: 'notice' }, probe.error) : null,
     probes.map((p) => addressFacts(host, p)),
   ];
+}
+
+// Whether reports arrive for `domain`, from the reporters of /api/v1/reporters (a reporter is
+// quiet when its last report ended more than two days ago): one or two sentences, and a status
+// for a badge (pass: arriving, warn: all quiet, fail: none ever).
+export function arrivingWords(domain, reporters) {
+  const list = Array.isArray(reporters) ? reporters : [];
+  const latest = list.reduce((a, r) => (!a || String(r.last_received) > String(a.last_received) ? r : a), null);
+  const sending = list.filter((r) => !r.quiet).length;
+  const last = latest ? ` The last one came ${formatTime(latest.last_received)} from ${latest.organization || '(no name)'}.` : '';
+  if (!list.length) {
+    return {
+      status: 'fail',
+      words: `No TLS-RPT report for ${domain} has arrived here. If the domain's rua= points at this server, senders do not reach it.`,
+    };
+  }
+  if (sending) {
+    return { status: 'pass', words: `Reports are arriving: ${list.length} organisation(s) sent reports, ${sending} of them within the last two days.${last}` };
+  }
+  return { status: 'warn', words: `Reports have stopped: ${list.length} organisation(s) sent reports, none within the last two days.${last}` };
 }

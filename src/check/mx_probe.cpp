@@ -180,9 +180,13 @@ asio::awaitable<MxProbe> Checker::probe_mx(DomainName host) {
     request.timeout = options_.timeout;
     running.push_back(start(ex, probe_address(smtp_, std::move(request))));
   }
+  // RFC 7672 §2.2: senders look for TLSA only when the host's addresses are DNSSEC-signed; a
+  // bogus answer is a failure wherever it comes from.
+  const bool tlsa_failed = out.tlsa.status == "failed"
+                           && (a.security == Security::secure || t.security == Security::bogus);
   for (auto& r : running) {
     AddressProbe probe = co_await r.get();
-    if (out.tlsa.status == "failed") {
+    if (tlsa_failed) {
       probe.dane_result = "dnssec-invalid";
     } else if (!usable.empty() && probe.smtp.connected) {
       // RFC 7672 §3.1: one usable record that matches the chain is enough.

@@ -328,6 +328,14 @@ async function main() {
     await step('a signed-in check shows whether reports arrive for the domain', async () => {
       const domain = (await page.locator('#domain option').evaluateAll((options) => options.map((o) => o.value))).find((v) => v !== '');
       assert.ok(domain, 'a policy domain in the selector');
+      await page.click('.tabs a[data-view="overview"]');
+      await page.selectOption('#domain', domain);
+      const arriving = page.locator('#overview-arriving');
+      await arriving.waitFor({ state: 'visible' });
+      assert.match(await arriving.textContent(), /Reports (are arriving|have stopped): \d+ organisation/);
+      assert.equal(await arriving.locator(`a[href="/check?domain=${encodeURIComponent(domain)}"]`).count(), 1, 'a link to check the domain');
+      await page.selectOption('#domain', '');
+      await arriving.waitFor({ state: 'hidden' });
       await page.goto(`${opts.url}/check`);
       await page.fill('#check-domain', domain);
       await submitCheck(page);
