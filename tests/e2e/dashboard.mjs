@@ -9,6 +9,7 @@
 //   node tests/e2e/dashboard.mjs --url http://127.0.0.1:8480 --token TOKEN \
 //        --check-domain healthy.test [--expect-domain example.com] [--expect-reports 12]
 //        [--expect-sessions N] [--expect-failed N] [--period all|7d|30d|90d]
+//        [--probe-mx HOST --probe-name NAME]
 //        [--screenshots DIR] [--chromium /usr/bin/chromium]
 //
 // Every option can also come from the environment: WEBSHIELD_URL, WEBSHIELD_TOKEN,
@@ -26,6 +27,9 @@ const kOptions = {
   'expect-reports': { type: 'string' },
   'expect-sessions': { type: 'string' },
   'expect-failed': { type: 'string' },
+  // An MX host of the test world whose certificate names NAME (and not HOST): its live probe.
+  'probe-mx': { type: 'string' },
+  'probe-name': { type: 'string' },
   period: { type: 'string' },
   screenshots: { type: 'string' },
   chromium: { type: 'string' },
@@ -38,7 +42,8 @@ function usage(message) {
   console.error(
     'usage: node tests/e2e/dashboard.mjs --url URL --token TOKEN --check-domain DOMAIN\n' +
       '         [--expect-domain D] [--expect-reports N] [--expect-sessions N] [--expect-failed N]\n' +
-      '         [--period all|7d|30d|90d] [--screenshots DIR] [--chromium PATH] [--timeout SECONDS]',
+      '         [--period all|7d|30d|90d] [--probe-mx HOST --probe-name NAME] [--screenshots DIR]\n' +
+      '         [--chromium PATH] [--timeout SECONDS]',
   );
   process.exit(64);
 }
@@ -281,6 +286,25 @@ async function main() {
     }
 
     let organisation = '';
+    if (opts['probe-mx']) {
+      await step(`the live probe of ${opts['probe-mx']} shows the certificate it presents now`, async () => {
+        const host = opts['probe-mx'];
+        await page.goto(`${opts.url}/#probe/${encodeURIComponent(host)}`);
+        await page.locator('#view-probe').waitFor({ state: 'visible' });
+        const sentence = page.locator('#probe-detail .probe-sentence');
+        await sentence.waitFor({ timeout: 90000 });
+        const text = await sentence.textContent();
+        assert.ok(text.includes(`${host} now presents a certificate for ${opts['probe-name']}`), text);
+        assert.ok(text.includes('certificate-host-mismatch'), `a sender would report the mismatch: ${text}`);
+        const address = page.locator('#probe-now .probe-address').first();
+        assert.match(await address.textContent(), /STARTTLS\s*yes/);
+        assert.ok((await address.textContent()).includes(opts['probe-name']), 'the certificate names');
+        await screenshot(page, 'probe-world');
+        await page.click('.tabs a[data-view="overview"]');
+        await page.locator('#view-overview').waitFor({ state: 'visible' });
+      });
+    }
+
     await step('the report list and one report in detail', async () => {
       await page.click('.tabs a[data-view="reports"]');
       await page.locator('#reports-list tbody tr').first().waitFor();

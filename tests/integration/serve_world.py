@@ -491,6 +491,7 @@ def browser_test(server, db, binary):
     screenshots = os.environ.get("WEBSHIELD_E2E_SCREENSHOTS")
     cmd = ["node", str(ROOT / "tests" / "e2e" / "dashboard.mjs"), "--url", server.url,
            "--token", server.token, "--check-domain", "good.plain.test",
+           "--probe-mx", "mx.wrongname.smtp.plain.test", "--probe-name", "mail.provider.test",
            "--expect-reports", str(totals["reports"])]
     if screenshots:
         cmd += ["--screenshots", screenshots]
