@@ -14,8 +14,8 @@ using sv = std::string_view;
 // starttls-not-supported
 constexpr sv kStarttlsCauses[] = {
     "STARTTLS is switched off in the MTA, or the MTA turned it off itself because it could not "
-    "load its certificate or key at start (Postfix logs \"cannot load certificate\" and then "
-    "offers no STARTTLS or answers 454)",
+    "load its certificate or key (Postfix then logs a TLS warning ending in \"disabling TLS "
+    "support\" and offers no STARTTLS)",
     "a firewall or \"SMTP inspection\" device between the sender and the MX removes STARTTLS "
     "from the EHLO reply (Cisco ASA/Firepower ESMTP inspection is the classic case)",
     "one of the MX hosts (a backup MX, an old provider's host, one node behind a load balancer) "
@@ -116,7 +116,7 @@ constexpr sv kUntrustedCauses[] = {
     "senders need a certificate from a CA that public root stores trust",
     "a CA that root stores distrust, or an expired root or cross-signature in the chain",
     "DANE-TA(2): the trust anchor the TLSA record names is not in the chain the server sends "
-    "(RFC 7672 §3.1.2 requires the server to send it)",
+    "(RFC 7672 §3.1.2 expects the server to send it)",
     "a device on the path intercepts TLS and presents its own certificate",
 };
 constexpr sv kUntrustedConfirm[] = {
@@ -173,8 +173,8 @@ constexpr sv kTlsaCauses[] = {
     "wrong parameters or digest: a 3 0 1 record (whole certificate) changes at every renewal, a "
     "3 1 1 record (public key) does not; a digest of the wrong data matches nothing",
     "a DANE-TA(2) record for a CA whose certificate the server does not send",
-    "only PKIX-TA(0) or PKIX-EE(1) records: SMTP senders treat them as unusable (RFC 7672 "
-    "§3.1.3)",
+    "only PKIX-TA(0) or PKIX-EE(1) records: RFC 7672 §3.1.3 has SMTP senders treat them as "
+    "unusable",
     "nodes behind one MX name with different keys",
 };
 constexpr sv kTlsaConfirm[] = {
@@ -271,10 +271,8 @@ constexpr sv kFetchFix[] = {
     "200, without redirects, on every address the name has",
     "to stop using MTA-STS, publish a policy with mode: none and a new id first and keep it "
     "reachable until the old max_age has passed (RFC 8461 §8.3)",
-    "senders that cached a valid policy keep using it until max_age ends, so fetch errors often "
-    "show only the failed refreshes",
 };
-constexpr sv kFetchSee[] = {"RFC 8461 §3.3", "RFC 8461 §5.1", "RFC 8461 §8.3"};
+constexpr sv kFetchSee[] = {"RFC 8461 §3.3", "RFC 8461 §3.2", "RFC 8461 §8.3"};
 
 // sts-policy-invalid
 constexpr sv kInvalidCauses[] = {
@@ -406,7 +404,8 @@ constexpr Explanation kRegistered[] = {
      "An MTA-STS failure: the _mta-sts TXT record announces a policy, but the sender could not "
      "retrieve it from https://mta-sts.<domain>/.well-known/mta-sts.txt (host unreachable, an "
      "HTTP status other than 200, a redirect, a timeout). A sender without a cached policy then "
-     "delivers as if there were none.",
+     "delivers as if there were none; one that cached a valid policy keeps applying it until "
+     "its max_age ends, so mail from such senders still flows under the old policy meanwhile.",
      Applies::sts, kFetchCauses, kFetchConfirm, kFetchFix, "RFC 8460 §4.3.2.2", kFetchSee},
     {"sts-policy-invalid", "MTA-STS policy invalid",
      "the sender fetched the MTA-STS policy but it does not validate",
@@ -438,11 +437,10 @@ constexpr Explanation kUnknown = {
     kUnknownSee,
 };
 
-nlohmann::json list(std::span<const sv> items, std::string_view domain = {},
-                    std::string_view mx = {}) {
+nlohmann::json list(std::span<const sv> items) {
   nlohmann::json out = nlohmann::json::array();
   for (sv item : items)
-    out.push_back(fill(item, domain, mx));
+    out.push_back(item);
   return out;
 }
 
