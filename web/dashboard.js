@@ -1,16 +1,18 @@
 // The dashboard at /: sign-in, the summary of received TLS reports (RFC 8460) with its chart
-// and tables (result types with their explanation), the live probe of an MX host that reports
-// name, the report list and detail, reporters and the quarantine. All data comes from
+// and tables, the report list and detail, reporters and the quarantine. All data comes from
 // /api/v1/ (docs/serve.md) and is shown as text only: report contents are untrusted.
 import { api, ApiError, onUnauthorized } from './api.js';
 import { h, fill, byId, show, table, formatCount, formatRate, formatTime, formatDay, formatBytes, orNone } from './dom.js';
 import { drawSessionsChart } from './chart.js';
+// Result types with their explanation, the live probe of an MX host that reports name
+// (#probe/HOST?domain=D), and whether reports arrive for the selected domain.
 import { arrivingWords, explainedType, renderProbe, verdictSentence } from './explain.js';
 
-const kReportsPage = 25;
-const kViews = ['overview', 'reports', 'report', 'reporters', 'quarantine', 'probe'];
 // Reports read to find what they say about one MX host (the newest ones of the period).
 const kProbeContextReports = 500;
+
+const kReportsPage = 25;
+const kViews = ['overview', 'reports', 'report', 'reporters', 'quarantine'];
 
 const state = {
   user: null,
@@ -118,16 +120,19 @@ function currentView() {
 
 async function route() {
   if (!state.user && state.user !== '') return;
-  const { view, id, domain } = currentView();
+  const { view, id } = currentView();
   for (const name of kViews) show(byId(`view-${name}`), name === view);
   // The quarantine and a single report are not selected by domain and period.
-  show(byId('filters'), view !== 'quarantine' && view !== 'report' && view !== 'probe');
+  show(byId('filters'), view !== 'quarantine' && view !== 'report');
   for (const link of document.querySelectorAll('.tabs a')) {
     const active = link.dataset.view === view || (view === 'report' && link.dataset.view === 'reports');
     if (active) link.setAttribute('aria-current', 'page');
     else link.removeAttribute('aria-current');
   }
   showLoadError('');
+  // The live probe of one MX host: a view of its own, not selected by domain and period.
+  show(byId('view-probe'), view === 'probe');
+  if (view === 'probe') show(byId('filters'), false);
   const ticket = ++state.ticket;
   try {
     if (view === 'overview') await loadOverview(ticket);
@@ -135,7 +140,7 @@ async function route() {
     else if (view === 'report') await loadReport(ticket, id);
     else if (view === 'reporters') await loadReporters(ticket);
     else if (view === 'quarantine') await loadQuarantine(ticket);
-    else if (view === 'probe') await loadProbe(ticket, id, domain);
+    else if (view === 'probe') await loadProbe(ticket, id, currentView().domain);
   } catch (error) {
     if (ticket !== state.ticket) return;
     if (error instanceof ApiError && error.status === 401) return; // the sign-in form is shown
