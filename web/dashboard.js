@@ -243,7 +243,13 @@ async function loadOverview(ticket) {
       ),
     );
   // Each type with what it means; the commands in its explanation name the row's domain.
-  failures('by-type', 'Result type', (r) => explainedType(r.result_type, r.explanation, r.policy_domain || state.domain), summary.by_type);
+  const explanations = summary.explanations || {};
+  failures(
+    'by-type',
+    'Result type',
+    (r) => explainedType(r.result_type, explanations[r.result_type] || r.explanation, r.policy_domain || state.domain),
+    summary.by_type,
+  );
   fill(
     byId('by-sender'),
     table(
@@ -306,8 +312,7 @@ async function loadProbe(ticket, host, domain) {
   ]);
   if (ticket !== state.ticket) return;
   // The explanations arrive with the summary's result types.
-  const explanations = new Map();
-  for (const row of explained.by_type || []) explanations.set(row.result_type, row.explanation);
+  const explanations = new Map(Object.entries(explained.explanations || {}));
   let probe;
   try {
     probe = await api('/api/v1/probe', { query: { mx: host } });

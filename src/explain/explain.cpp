@@ -520,4 +520,12 @@ nlohmann::json to_json(const Explanation& e) {
   return to_json(e, e.result_type);
 }
 
+nlohmann::json to_json_brief(const Explanation& e, std::string_view result_type) {
+  return {{"result_type", result_type},
+          {"registered", !e.result_type.empty()},
+          {"title", e.title},
+          {"summary", e.summary},
+          {"ref", e.ref}};
+}
+
 }  // namespace webshield::explain

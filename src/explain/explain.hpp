@@ -48,5 +48,8 @@ std::string fill(std::string_view text, std::string_view domain, std::string_vie
 // "fix", "ref", "see_also"}. `result_type` is the type asked for, also when it is unknown.
 nlohmann::json to_json(const Explanation& e, std::string_view result_type);
 nlohmann::json to_json(const Explanation& e);
+// The short form for lists with many rows: {"result_type", "registered", "title", "summary",
+// "ref"}.
+nlohmann::json to_json_brief(const Explanation& e, std::string_view result_type);
 
 }  // namespace webshield::explain

@@ -124,21 +124,34 @@ TEST_F(SummaryExplained, JsonRowsOfTheTypeBreakdownCarryTheirExplanation) {
     // The keys that were there before stay as they were.
     for (const char* key : {"policy_domain", "result_type", "failed_sessions"})
       EXPECT_TRUE(row.contains(key)) << key;
+    // Briefly in the row, in full once per type under "explanations".
     const nlohmann::json& e = row["explanation"];
     ASSERT_TRUE(e.is_object()) << row.dump();
     EXPECT_EQ(e["result_type"], row["result_type"]);
     EXPECT_FALSE(e["summary"].get<std::string>().empty());
-    EXPECT_FALSE(e["fix"].empty());
+    EXPECT_TRUE(e["ref"].get<std::string>().starts_with("RFC 8460 §4.3"));
+    EXPECT_FALSE(e.contains("fix"));
+    const nlohmann::json& full = j["explanations"][row["result_type"].get<std::string>()];
+    EXPECT_EQ(full["result_type"], row["result_type"]);
+    EXPECT_EQ(full["summary"], e["summary"]);
+    EXPECT_FALSE(full["causes"].empty());
+    EXPECT_FALSE(full["confirm"].empty());
+    EXPECT_FALSE(full["fix"].empty());
     mismatch = mismatch || row["result_type"] == "certificate-host-mismatch";
   }
   EXPECT_TRUE(mismatch) << j["by_type"].dump();
+  EXPECT_EQ(j["explanations"].size(), 5u) << "one per result type of the rows";
   // Only the type breakdown is explained.
   for (const nlohmann::json& row : j["by_mx"])
     EXPECT_FALSE(row.contains("explanation"));
+  const CliRun mx = run_webshield({"summary", "--db", db_, "--json", "--by", "mx"}, "", false);
+  ASSERT_EQ(mx.status, 0);
+  EXPECT_FALSE(nlohmann::json::parse(mx.out).contains("explanations"));
   // --by type gives the same rows.
   const CliRun by = run_webshield({"summary", "--db", db_, "--json", "--by", "type"}, "", false);
   ASSERT_EQ(by.status, 0);
   EXPECT_EQ(nlohmann::json::parse(by.out)["by_type"], j["by_type"]);
+  EXPECT_EQ(nlohmann::json::parse(by.out)["explanations"], j["explanations"]);
 }
 
 TEST_F(SummaryExplained, TextShowsOneLinePerType) {

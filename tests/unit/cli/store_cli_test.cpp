@@ -85,7 +85,7 @@ TEST_F(StoreCli, SummaryByOneBreakdownAndSelection) {
       webshield({"summary", "--db", url(), "--json", "--by", "type", "--domain", "example.com"});
   ASSERT_EQ(run.status, 0) << run.out;
   auto j = nlohmann::json::parse(run.out);
-  EXPECT_EQ(j.size(), 2u) << "totals and by_type only: " << run.out;
+  EXPECT_EQ(j.size(), 3u) << "totals, by_type and its explanations only: " << run.out;
   EXPECT_EQ(j["totals"]["reports"], 6);
   EXPECT_EQ(j["totals"]["successful_sessions"], 101);
   EXPECT_EQ(j["totals"]["failed_sessions"], 5);

@@ -120,6 +120,17 @@ TEST(Explain, JsonKeepsTheTypeAskedFor) {
   EXPECT_EQ(other["title"], "Unregistered result type");
 }
 
+TEST(Explain, BriefJsonForRows) {
+  const nlohmann::json brief =
+      explain::to_json_brief(explain::explain("dane-required"), "dane-required");
+  EXPECT_EQ(brief, (nlohmann::json{{"result_type", "dane-required"},
+                                   {"registered", true},
+                                   {"title", explain::explain("dane-required").title},
+                                   {"summary", explain::explain("dane-required").summary},
+                                   {"ref", "RFC 8460 §4.3.2.1"}}));
+  EXPECT_EQ(explain::to_json_brief(explain::unknown(), "x-new")["registered"], false);
+}
+
 TEST(Explain, FillReplacesWholeWordsOnly) {
   const std::pair<std::string_view, std::string_view> cases[] = {
       {"openssl s_client -connect MX:25 -servername MX",
