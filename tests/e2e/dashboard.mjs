@@ -367,6 +367,7 @@ async function main() {
       await part.waitFor({ state: 'visible' });
       assert.match(await part.textContent(), /Reports (are arriving|have stopped): \d+ organisation/);
       assert.ok((await rows(page, '#part-reports')) > 0, 'a row per reporter');
+      await screenshot(page, 'check-signed-in');
       await page.goto(`${opts.url}/`);
       await page.locator('#dashboard').waitFor({ state: 'visible' });
     });
