@@ -67,6 +67,22 @@ std::vector<std::string> addresses_of(const Answer& a) {
   return out;
 }
 
+asio::awaitable<AddressProbe> probe_address(net::SmtpProber& smtp, net::SmtpProbeRequest request) {
+  AddressProbe out;
+  out.address = request.address;
+  out.smtp = co_await smtp.probe(std::move(request));
+  if (!out.smtp.chain.empty()) {
+    out.certificate = describe_certificate(out.smtp.chain.front());
+    out.verify = out.smtp.verify_result == X509_V_OK
+                     ? std::string("ok")
+                     : std::string(X509_verify_cert_error_string(out.smtp.verify_result));
+  }
+  if (out.smtp.connected) out.sts_result = sts_result_of(out.smtp);
+  co_return out;
+}
+
+}  // namespace
+
 // RFC 8461 §4.2 (Web PKI) as the probe saw it; the OpenSSL codes the SMTP probe reports.
 std::string sts_result_of(const net::SmtpProbeResult& p) {
   if (!p.starttls_accepted) return "starttls-not-supported";
@@ -84,21 +100,31 @@ std::string sts_result_of(const net::SmtpProbeResult& p) {
   }
 }
 
-asio::awaitable<AddressProbe> probe_address(net::SmtpProber& smtp, net::SmtpProbeRequest request) {
-  AddressProbe out;
-  out.address = request.address;
-  out.smtp = co_await smtp.probe(std::move(request));
-  if (!out.smtp.chain.empty()) {
-    out.certificate = describe_certificate(out.smtp.chain.front());
-    out.verify = out.smtp.verify_result == X509_V_OK
-                     ? std::string("ok")
-                     : std::string(X509_verify_cert_error_string(out.smtp.verify_result));
+// RFC 7672 §3.1, §3.2 as the probe saw it, given the usable TLSA records: a DANE-EE(3) match is
+// enough (no name or date checks, §3.1.1); a DANE-TA(2) match still needs the MX name in the
+// certificate and a certificate in its validity period. The verification result comes from
+// the probe's own trust store, so only those two of its errors count here.
+std::string dane_result_of(std::span<const dns::Tlsa> usable, const net::SmtpProbeResult& p) {
+  if (!p.starttls_accepted) return "starttls-not-supported";
+  if (p.chain.empty()) return "validation-failure";
+  bool ee = false;
+  bool ta = false;
+  for (const dns::Tlsa& record : usable) {
+    if (!matches_chain(record, p.chain)) continue;
+    (record.usage == 3 ? ee : ta) = true;
   }
-  if (out.smtp.connected) out.sts_result = sts_result_of(out.smtp);
-  co_return out;
+  if (ee) return "";
+  if (!ta) return "tlsa-invalid";
+  switch (p.verify_result) {
+    case X509_V_ERR_HOSTNAME_MISMATCH:
+      return "certificate-host-mismatch";
+    case X509_V_ERR_CERT_HAS_EXPIRED:
+    case X509_V_ERR_CERT_NOT_YET_VALID:
+      return "certificate-expired";
+    default:
+      return "";
+  }
 }
-
-}  // namespace
 
 std::optional<CertificateInfo> describe_certificate(std::string_view der) {
   const auto* p = reinterpret_cast<const unsigned char*>(der.data());
@@ -189,15 +215,7 @@ asio::awaitable<MxProbe> Checker::probe_mx(DomainName host) {
     if (tlsa_failed) {
       probe.dane_result = "dnssec-invalid";
     } else if (!usable.empty() && probe.smtp.connected) {
-      // RFC 7672 §3.1: one usable record that matches the chain is enough.
-      const bool matched =
-          !probe.smtp.chain.empty() && std::ranges::any_of(usable, [&](const dns::Tlsa& record) {
-            return matches_chain(record, probe.smtp.chain);
-          });
-      probe.dane_result = !probe.smtp.starttls_accepted ? "starttls-not-supported"
-                          : probe.smtp.chain.empty()    ? "validation-failure"
-                          : matched                     ? ""
-                                                        : "tlsa-invalid";
+      probe.dane_result = dane_result_of(usable, probe.smtp);
     }
     out.probes.push_back(std::move(probe));
   }

@@ -8,10 +8,12 @@
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "dns/rdata.hpp"
 #include "net/smtp_probe.hpp"
 
 namespace webshield::check {
@@ -60,6 +62,12 @@ struct MxProbe {
   TlsaState tlsa;
   std::vector<AddressProbe> probes;
 };
+
+// The result type (RFC 8460 §4.3) a sender would report for a probed address, "" for none:
+// under MTA-STS (Web PKI, RFC 8461 §4.2), and under DANE given the usable TLSA records
+// (RFC 7672 §3.1, §3.2). For an address that was reached.
+std::string sts_result_of(const net::SmtpProbeResult& probe);
+std::string dane_result_of(std::span<const dns::Tlsa> usable, const net::SmtpProbeResult& probe);
 
 nlohmann::json to_json(const CertificateInfo& certificate);
 nlohmann::json to_json(const MxProbe& probe);

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
 #include <openssl/x509.h>
+#include <openssl/x509_vfy.h>
 #include <openssl/x509v3.h>
 
 #include <memory>
@@ -83,6 +84,73 @@ TEST(MxProbe, NotACertificate) {
   // A certificate with bytes missing at the end.
   const std::string der = make_certificate("mx.example", "DNS:mx.example", "20300101000000Z");
   EXPECT_FALSE(check::describe_certificate(std::string_view(der).substr(0, der.size() - 10)));
+}
+
+// The SHA-256 digest of the certificate's public key: the data of a "3 1 1" TLSA record.
+std::string spki_sha256(const std::string& der) {
+  const auto* p = reinterpret_cast<const unsigned char*>(der.data());
+  std::unique_ptr<X509, X509Free> cert(d2i_X509(nullptr, &p, static_cast<long>(der.size())));
+  if (!cert) return {};
+  unsigned char* spki = nullptr;
+  const int size = i2d_PUBKEY(X509_get0_pubkey(cert.get()), &spki);
+  if (size <= 0) return {};
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_Digest(spki, static_cast<std::size_t>(size), digest, &length, EVP_sha256(), nullptr);
+  OPENSSL_free(spki);
+  return std::string(reinterpret_cast<char*>(digest), length);
+}
+
+net::SmtpProbeResult session(const std::string& der, long verify_result) {
+  net::SmtpProbeResult p;
+  p.connected = p.starttls_offered = p.starttls_accepted = p.handshake = true;
+  p.tls_version = "TLSv1.3";
+  p.verify_result = verify_result;
+  p.chain = {der};
+  return p;
+}
+
+TEST(MxProbe, WhatAnMtaStsSenderWouldReport) {
+  const std::string der = make_certificate("mx.example", "DNS:mx.example", "20300101000000Z");
+  net::SmtpProbeResult plain;
+  plain.connected = true;
+  EXPECT_EQ(check::sts_result_of(plain), "starttls-not-supported");
+  net::SmtpProbeResult broken = plain;
+  broken.starttls_offered = broken.starttls_accepted = true;
+  EXPECT_EQ(check::sts_result_of(broken), "validation-failure");
+  EXPECT_EQ(check::sts_result_of(session(der, X509_V_OK)), "");
+  EXPECT_EQ(check::sts_result_of(session(der, X509_V_ERR_HOSTNAME_MISMATCH)),
+            "certificate-host-mismatch");
+  EXPECT_EQ(check::sts_result_of(session(der, X509_V_ERR_CERT_HAS_EXPIRED)), "certificate-expired");
+  EXPECT_EQ(check::sts_result_of(session(der, X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT)),
+            "certificate-not-trusted");
+}
+
+TEST(MxProbe, WhatADaneSenderWouldReport) {
+  const std::string der = make_certificate("mx.example", "DNS:mx.example", "20300101000000Z");
+  const std::string digest = spki_sha256(der);
+  ASSERT_EQ(digest.size(), 32u);
+  const dns::Tlsa ee{3, 1, 1, digest};
+  const dns::Tlsa ta{2, 1, 1, digest};  // the self-signed certificate is its own anchor
+  const dns::Tlsa other{3, 1, 1, std::string(32, '\x42')};
+
+  // DANE-EE(3): the key is all that counts, not names, dates or the CA (RFC 7672 §3.1.1).
+  const dns::Tlsa with_ee[] = {other, ee};
+  EXPECT_EQ(check::dane_result_of(with_ee, session(der, X509_V_ERR_HOSTNAME_MISMATCH)), "");
+  EXPECT_EQ(check::dane_result_of(with_ee, session(der, X509_V_ERR_CERT_HAS_EXPIRED)), "");
+  const dns::Tlsa only_other[] = {other};
+  EXPECT_EQ(check::dane_result_of(only_other, session(der, X509_V_OK)), "tlsa-invalid");
+  // DANE-TA(2): the name must still match (RFC 7672 §3.2) and the dates hold.
+  const dns::Tlsa with_ta[] = {ta};
+  EXPECT_EQ(check::dane_result_of(with_ta, session(der, X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT)),
+            "");
+  EXPECT_EQ(check::dane_result_of(with_ta, session(der, X509_V_ERR_HOSTNAME_MISMATCH)),
+            "certificate-host-mismatch");
+  EXPECT_EQ(check::dane_result_of(with_ta, session(der, X509_V_ERR_CERT_HAS_EXPIRED)),
+            "certificate-expired");
+  net::SmtpProbeResult plain;
+  plain.connected = true;
+  EXPECT_EQ(check::dane_result_of(with_ee, plain), "starttls-not-supported");
 }
 
 TEST(MxProbe, JsonShape) {
