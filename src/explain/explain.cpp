@@ -26,10 +26,11 @@ constexpr sv kStarttlsCauses[] = {
 constexpr sv kStarttlsConfirm[] = {
     "webshield check DOMAIN  (look for mx.starttls_missing)",
     "openssl s_client -starttls smtp -connect MX:25 -servername MX -brief </dev/null  "
-    "(\"didn't find starttls in server response\" means STARTTLS is not offered)",
+    "(a message that STARTTLS was not found in the server's response means it is not "
+    "offered)",
     "run the test from outside your own network too: an inspection device only changes "
     "connections that pass through it",
-    "search the MTA's log for TLS errors at start-up (journalctl -u postfix | grep -i tls)",
+    "journalctl -u postfix | grep -i tls  (the MTA's TLS errors, at start-up in particular)",
 };
 constexpr sv kStarttlsFix[] = {
     "enable STARTTLS with a valid certificate on every MX (Postfix: smtpd_tls_security_level = "
@@ -84,8 +85,8 @@ constexpr sv kExpiredCauses[] = {
     "automatic renewal failed (an ACME HTTP-01 challenge cannot reach the MX host on port 80, "
     "a DNS-01 hook broke) and nobody saw the warning mails",
     "one MX host or node was left out of the renewal",
-    "an intermediate certificate in the served chain expired, or the server's clock is wrong "
-    "(a certificate not yet valid is reported the same way by many senders)",
+    "an intermediate certificate in the served chain expired; a certificate that is not valid "
+    "yet (its start date in the future) is reported the same way by many senders",
     "under DANE this type comes only from DANE-TA(2) records: with DANE-EE(3) senders ignore "
     "the validity dates (RFC 7672 §3.1.1)",
 };
@@ -93,8 +94,8 @@ constexpr sv kExpiredConfirm[] = {
     "webshield check DOMAIN  (look for mx.cert_expired)",
     "openssl s_client -starttls smtp -connect MX:25 -servername MX </dev/null 2>/dev/null | "
     "openssl x509 -noout -dates  (notAfter is the end of validity)",
-    "compare with the certificate file the MTA is configured with: openssl x509 -noout -enddate "
-    "-in /etc/letsencrypt/live/MX/fullchain.pem",
+    "openssl x509 -noout -enddate -in /etc/letsencrypt/live/MX/fullchain.pem  (the file the "
+    "MTA is configured with: a later date than the one served means the MTA was not reloaded)",
     "check each address of MX (dig +short A MX) with -connect ADDRESS:25",
 };
 constexpr sv kExpiredFix[] = {
@@ -152,8 +153,8 @@ constexpr sv kValidationConfirm[] = {
     "webshield reports show ID  (the failure-reason-code and additional-information of its "
     "failure details)",
     "webshield check DOMAIN  (look for mx.tls_failed, mx.tls_old_version, mx.not_in_policy)",
-    "openssl s_client -starttls smtp -connect MX:25 -servername MX -tls1_2 </dev/null, then "
-    "again with -tls1_3  (both should complete a handshake)",
+    "openssl s_client -starttls smtp -connect MX:25 -servername MX -tls1_2 </dev/null  (then "
+    "again with -tls1_3: both should complete a handshake)",
 };
 constexpr sv kValidationFix[] = {
     "offer TLS 1.2 and 1.3 with current ciphers (Postfix: smtpd_tls_protocols = >=TLSv1.2 and "
@@ -210,10 +211,11 @@ constexpr sv kDnssecCauses[] = {
 constexpr sv kDnssecConfirm[] = {
     "webshield check DOMAIN  (look for dane.tlsa_bogus)",
     "delv TLSA _25._tcp.MX  (\"fully validated\", or the reason validation failed)",
-    "dig TLSA _25._tcp.MX, then dig +cd TLSA _25._tcp.MX  (SERVFAIL that goes away with +cd "
-    "is a DNSSEC failure)",
-    "dig DS <zone> and dig DNSKEY <zone> +multi  (the DS key tag must match a DNSKEY); DNSViz "
-    "(dnsviz.net) draws the whole chain",
+    "dig +cd TLSA _25._tcp.MX  (when dig TLSA _25._tcp.MX answers SERVFAIL and this does not, "
+    "DNSSEC validation is what fails)",
+    "dig DS ZONE  (the key tags of the DS records at the parent of the MX host's zone)",
+    "dig +multi DNSKEY ZONE  (one DNSKEY must have a DS key tag; DNSViz at dnsviz.net draws the "
+    "whole chain)",
 };
 constexpr sv kDnssecFix[] = {
     "repair the signing: re-sign the zone and make the re-signing automatic",
