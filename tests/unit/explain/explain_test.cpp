@@ -6,6 +6,7 @@
 
 #include <set>
 #include <string>
+#include <vector>
 
 #include "report/report.hpp"
 
@@ -150,6 +151,27 @@ TEST(Explain, FillReplacesWholeWordsOnly) {
   }
   EXPECT_EQ(explain::fill("webshield check DOMAIN on MX", "", "mx.example"),
             "webshield check DOMAIN on mx.example");
+}
+
+TEST(Explain, CommandsCanBeCopiedAsTheyStand) {
+  // A step that starts with a command holds one command line; its note follows two spaces and
+  // a parenthesis ("dig +cd TLSA _25._tcp.MX  (when …)"), so that `explain` can print the
+  // command alone on a line.
+  std::vector<const explain::Explanation*> all{&explain::unknown()};
+  for (const explain::Explanation& e : explain::registered())
+    all.push_back(&e);
+  for (const explain::Explanation* e : all) {
+    for (std::string_view step : e->confirm) {
+      SCOPED_TRACE(step);
+      const std::string_view command = step.substr(0, step.find("  ("));
+      EXPECT_EQ(command.find(", then "), std::string_view::npos);
+      EXPECT_EQ(command.find(" and dig "), std::string_view::npos);
+      EXPECT_FALSE(command.ends_with(' '));
+      if (command.size() != step.size()) {
+        EXPECT_TRUE(step.ends_with(')'));
+      }
+    }
+  }
 }
 
 TEST(Explain, ConfirmStepsOfEveryTypeNameOnlyKnownPlaceholders) {
