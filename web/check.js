@@ -1,10 +1,13 @@
 // The public check page at /check: asks GET /api/v1/check?domain=D (the `check --json` object of
 // docs/check.md) and shows the verdict, each part with its findings, their explanation and the
 // record to publish. What the check found (TXT records, policies, certificate names) is shown as
-// text only: a domain's owner writes it.
+// text only: a domain's owner writes it. A user signed in to the dashboard also sees whether
+// this server receives reports for the domain (GET /api/v1/reporters) and a live probe link for
+// each MX host; the public API shows neither.
 import { api, ApiError } from './api.js';
-import { h, fill, byId, show, table } from './dom.js';
+import { h, fill, append, byId, show, table, formatCount, formatTime } from './dom.js';
 import { explanationOf, fixFor, fixKey } from './findings.js';
+import { arrivingWords } from './explain.js';
 
 const kVerdictWords = {
   pass: 'Pass: senders find everything in order',
@@ -144,7 +147,48 @@ function partStatus(findings) {
   return 'pass';
 }
 
-function renderResult(result) {
+// Whether the visitor is signed in to the dashboard (its session cookie), asked once.
+let signedIn = null;
+
+async function isSignedIn() {
+  if (signedIn === null) {
+    try {
+      await api('/api/v1/session', { quiet401: true });
+      signedIn = true;
+    } catch {
+      signedIn = false;
+    }
+  }
+  return signedIn;
+}
+
+// Reports this server received for `domain`: whether they arrive (a reporter is quiet when its
+// last report ended more than two days ago), from which organisations, and when the last came.
+function renderReporters(domain, reporters) {
+  const { status, words } = arrivingWords(domain, reporters);
+  return section(
+    'part-reports',
+    'Reports received by this server',
+    status,
+    h('p', { class: 'reports-arriving' }, words),
+    reporters.length
+      ? table(
+          [
+            { title: 'Organisation', cell: (r) => r.organization || h('span', { class: 'none' }, '(none)') },
+            { title: 'Status', cell: (r) => (r.quiet ? h('span', { class: 'badge warn' }, 'Quiet') : h('span', { class: 'badge pass' }, 'Sending')) },
+            { title: 'Reports', num: true, cell: (r) => formatCount(r.reports) },
+            { title: 'Last report until', cell: (r) => formatTime(r.last_end) },
+            { title: 'Last received', cell: (r) => formatTime(r.last_received) },
+          ],
+          reporters,
+          { stack: true },
+        )
+      : null,
+    h('p', { class: 'hint' }, 'Shown because you are signed in to the ', h('a', { href: '/' }, 'dashboard'), '.'),
+  );
+}
+
+function renderResult(result, { signedIn: withProbes = false } = {}) {
   const findings = Array.isArray(result.findings) ? result.findings : [];
   const shownFixes = new Map(); // fixKey -> the code it was shown for
   const verdict = typeof result.verdict === 'string' ? result.verdict : 'unknown';
@@ -233,6 +277,15 @@ function renderResult(result) {
             { title: 'TLS', cell: (m) => m.tls_version || h('span', { class: 'none' }, '–') },
             { title: 'In policy', cell: (m) => yesNo(m.matches_policy, 'matches', 'no match', 'no policy') },
             { title: 'DNSSEC', cell: (m) => m.dnssec || '–' },
+            ...(withProbes
+              ? [
+                  {
+                    title: 'Live probe',
+                    cell: (m) =>
+                      h('a', { class: 'probe-link', href: `/#probe/${encodeURIComponent(m.host ?? '')}?domain=${encodeURIComponent(result.domain ?? '')}` }, 'Probe now'),
+                  },
+                ]
+              : []),
           ],
           mx,
           { stack: true },
@@ -310,9 +363,19 @@ async function runCheck(domain) {
   button.disabled = true;
   try {
     const result = await api('/api/v1/check', { query: { domain } });
+    const withReports = await isSignedIn();
     if (ticket !== running) return;
     status.textContent = `Checked ${result.domain || domain}.`;
-    fill(byId('check-result'), renderResult(result));
+    fill(byId('check-result'), renderResult(result, { signedIn: withReports }));
+    if (withReports) {
+      try {
+        const answer = await api('/api/v1/reporters', { query: { domain: result.domain || domain }, quiet401: true });
+        if (ticket !== running) return;
+        append(byId('check-result'), [renderReporters(result.domain || domain, answer.reporters || [])]);
+      } catch {
+        // Signed out meanwhile, or the database is unavailable: the check stands on its own.
+      }
+    }
   } catch (error) {
     if (ticket !== running) return;
     status.textContent = '';

@@ -4,6 +4,12 @@
 import { api, ApiError, onUnauthorized } from './api.js';
 import { h, fill, byId, show, table, formatCount, formatRate, formatTime, formatDay, formatBytes, orNone } from './dom.js';
 import { drawSessionsChart } from './chart.js';
+// Result types with their explanation, the live probe of an MX host that reports name
+// (#probe/HOST?domain=D), and whether reports arrive for the selected domain.
+import { arrivingWords, explainedType, renderProbe, verdictSentence } from './explain.js';
+
+// Reports read to find what they say about one MX host (the newest ones of the period).
+const kProbeContextReports = 500;
 
 const kReportsPage = 25;
 const kViews = ['overview', 'reports', 'report', 'alerts', 'reporters', 'quarantine'];
@@ -106,6 +112,8 @@ function filterQuery() {
 function currentView() {
   const hash = window.location.hash.replace(/^#/, '');
   if (/^report\/\d+$/.test(hash)) return { view: 'report', id: hash.slice('report/'.length) };
+  const probe = /^probe\/([^?]+)(?:\?domain=(.*))?$/.exec(hash);
+  if (probe) return { view: 'probe', id: decodeURIComponent(probe[1]), domain: probe[2] ? decodeURIComponent(probe[2]) : '' };
   if (kViews.includes(hash) && hash !== 'report') return { view: hash };
   return { view: 'overview' };
 }
@@ -122,6 +130,9 @@ async function route() {
     else link.removeAttribute('aria-current');
   }
   showLoadError('');
+  // The live probe of one MX host: a view of its own, not selected by domain and period.
+  show(byId('view-probe'), view === 'probe');
+  if (view === 'probe') show(byId('filters'), false);
   const ticket = ++state.ticket;
   try {
     if (view === 'overview') await loadOverview(ticket);
@@ -130,6 +141,7 @@ async function route() {
     else if (view === 'alerts') await loadAlerts(ticket);
     else if (view === 'reporters') await loadReporters(ticket);
     else if (view === 'quarantine') await loadQuarantine(ticket);
+    else if (view === 'probe') await loadProbe(ticket, id, currentView().domain);
   } catch (error) {
     if (ticket !== state.ticket) return;
     if (error instanceof ApiError && error.status === 401) return; // the sign-in form is shown
@@ -188,6 +200,23 @@ async function loadOverview(ticket) {
     : '';
   show(empty, none);
 
+  // For one domain: whether its reports still arrive, and a link to check it now.
+  const arriving = byId('overview-arriving');
+  if (state.domain) {
+    const answer = await api('/api/v1/reporters', { query: { domain: state.domain } });
+    if (ticket !== state.ticket) return;
+    const { status, words } = arrivingWords(state.domain, answer.reporters || []);
+    fill(
+      arriving,
+      h('span', { class: `badge ${status}` }, status === 'pass' ? 'Arriving' : status === 'warn' ? 'Stopped' : 'None'),
+      ' ',
+      words,
+      ' ',
+      h('a', { href: `/check?domain=${encodeURIComponent(state.domain)}` }, `Check ${state.domain} now`),
+    );
+  }
+  show(arriving, Boolean(state.domain));
+
   const days = perDay(summary.by_day || []);
   drawSessionsChart(byId('chart'), days);
   fill(
@@ -214,7 +243,14 @@ async function loadOverview(ticket) {
         { empty: 'No failures reported.' },
       ),
     );
-  failures('by-type', 'Result type', (r) => h('code', {}, r.result_type), summary.by_type);
+  // Each type with what it means; the commands in its explanation name the row's domain.
+  const explanations = summary.explanations || {};
+  failures(
+    'by-type',
+    'Result type',
+    (r) => explainedType(r.result_type, explanations[r.result_type] || r.explanation, r.policy_domain || state.domain),
+    summary.by_type,
+  );
   fill(
     byId('by-sender'),
     table(
@@ -228,8 +264,87 @@ async function loadOverview(ticket) {
       summary.by_sender || [],
     ),
   );
-  failures('by-mx', 'Receiving MX', (r) => orNone(r.mx_host), summary.by_mx);
+  failures('by-mx', 'Receiving MX', (r) => mxWithProbe(r.mx_host, r.policy_domain || state.domain), summary.by_mx);
   failures('by-ip', 'Sending IP', (r) => orNone(r.sending_ip), summary.by_ip);
+}
+
+// An MX host name with a link to its live probe (no link for rows without a name).
+function mxWithProbe(host, domain) {
+  if (typeof host !== 'string' || host === '') return orNone(host);
+  const target = `#probe/${encodeURIComponent(host)}${domain ? `?domain=${encodeURIComponent(domain)}` : ''}`;
+  return h('span', { class: 'mx-host' }, host, ' ', h('a', { class: 'probe-link', href: target, title: `Connect to ${host} now: STARTTLS, certificate, TLSA` }, 'Probe now'));
+}
+
+// ---- live probe of one MX --------------------------------------------------------------------
+
+function sameHost(a, b) {
+  const norm = (x) => String(x ?? '').toLowerCase().replace(/\.$/, '');
+  return norm(a) === norm(b);
+}
+
+// What the newest reports of the period say about `host`: failed sessions per result type,
+// with the first and last day they were reported.
+async function reportedFor(host, domain) {
+  const answer = await api('/api/v1/reports', { query: { domain: domain || undefined, since: filterQuery().since, limit: kProbeContextReports } });
+  const byType = new Map();
+  for (const report of answer.reports || []) {
+    const day = formatDay(report.date_range?.start);
+    for (const policy of report.policies || []) {
+      for (const d of policy.failure_details || []) {
+        if (!sameHost(d.receiving_mx_hostname, host)) continue;
+        const row = byType.get(d.result_type) || { type: d.result_type, sessions: 0, first: null, last: null, explanation: null };
+        row.sessions += d.failed_session_count || 0;
+        if (!row.first || day < row.first) row.first = day;
+        if (!row.last || day > row.last) row.last = day;
+        byType.set(d.result_type, row);
+      }
+    }
+  }
+  return [...byType.values()].sort((a, b) => b.sessions - a.sessions);
+}
+
+async function loadProbe(ticket, host, domain) {
+  byId('probe-title').textContent = `Live probe of ${host}`;
+  const out = byId('probe-detail');
+  fill(out, h('p', { class: 'status', role: 'status' }, `Connecting to ${host}… (up to a minute for a slow server)`));
+  const [reported, explained] = await Promise.all([
+    reportedFor(host, domain),
+    api('/api/v1/summary', { query: { domain: domain || undefined, since: filterQuery().since } }),
+  ]);
+  if (ticket !== state.ticket) return;
+  // The explanations arrive with the summary's result types.
+  const explanations = new Map(Object.entries(explained.explanations || {}));
+  let probe;
+  try {
+    probe = await api('/api/v1/probe', { query: { mx: host } });
+  } catch (error) {
+    if (ticket !== state.ticket) return;
+    if (error instanceof ApiError && error.status !== 401) {
+      fill(out, h('p', { class: 'error', role: 'alert' }, `The probe failed: ${error.message}`));
+      return;
+    }
+    throw error;
+  }
+  if (ticket !== state.ticket) return;
+  fill(
+    out,
+    h('p', { class: 'probe-sentence' }, verdictSentence(host, reported, probe)),
+    h('section', { class: 'card' },
+      h('h3', {}, `What reports say about ${host}`),
+      h('p', { class: 'hint' }, `Failure details naming this MX in the newest reports of ${periodWords()}${domain ? ` for ${domain}` : ''}.`),
+      table(
+        [
+          { title: 'Result type', cell: (r) => explainedType(r.type, explanations.get(r.type), domain) },
+          { title: 'Failed sessions', num: true, cell: (r) => formatCount(r.sessions) },
+          { title: 'First day', cell: (r) => r.first || '–' },
+          { title: 'Last day', cell: (r) => r.last || '–' },
+        ],
+        reported,
+        { empty: 'No report names this MX host in a failure.' },
+      ),
+    ),
+    h('section', { class: 'card', id: 'probe-now' }, h('h3', {}, `${host} now`), renderProbe(probe)),
+  );
 }
 
 // Sums the by_day rows of all selected domains per day. Short spans get every day (days without

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdint>
 
+#include "check/mx_probe.hpp"
 #include "check/result.hpp"
 #include "core/domain_name.hpp"
 #include "core/limits.hpp"
@@ -47,6 +48,9 @@ class Checker {
       : resolver_(resolver), https_(https), smtp_(smtp), options_(options), limits_(limits) {}
 
   asio::awaitable<CheckResult> check(DomainName domain);
+  // One MX host now, on every address (mx_probe.hpp), with this checker's resolver, prober
+  // and options.
+  asio::awaitable<MxProbe> probe_mx(DomainName host);
 
  private:
   dns::Resolver& resolver_;

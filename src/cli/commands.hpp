@@ -16,6 +16,7 @@ void add_config_command(CLI::App& app, int& status);
 void add_report_command(CLI::App& app, int& status);
 void add_db_command(CLI::App& app, int& status);
 void add_summary_command(CLI::App& app, int& status);
+void add_explain_command(CLI::App& app, int& status);
 void add_reports_command(CLI::App& app, int& status);
 void add_quarantine_command(CLI::App& app, int& status);
 void add_ingest_command(CLI::App& app, int& status);

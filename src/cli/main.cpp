@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   webshield::cli::add_report_command(app, status);
   webshield::cli::add_db_command(app, status);
   webshield::cli::add_summary_command(app, status);
+  webshield::cli::add_explain_command(app, status);
   webshield::cli::add_reports_command(app, status);
   webshield::cli::add_quarantine_command(app, status);
   webshield::cli::add_ingest_command(app, status);

@@ -3,12 +3,15 @@
 // per policy domain (docs/store.md defines each figure). Text tables, JSON or CSV.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <ctime>
 #include <iostream>
 #include <memory>
+#include <set>
 
 #include "cli/commands.hpp"
 #include "cli/store_options.hpp"
+#include "explain/explain.hpp"
 #include "store/json.hpp"
 
 namespace webshield::cli {
@@ -44,6 +47,21 @@ void print_csv(const Breakdown& b, const std::vector<store::Row>& rows) {
   }
 }
 
+// Under the result types: one line each on what it means, once per type.
+void print_meanings(const std::vector<store::Row>& rows) {
+  std::set<std::string> seen;
+  std::size_t width = 0;
+  for (const store::Row& r : rows)
+    width = std::max(width, or_none(r.key).size());
+  std::cout << '\n';
+  for (const store::Row& r : rows) {
+    if (!seen.insert(r.key).second) continue;
+    std::cout << fmt::format("  {:<{}}  {}\n", or_none(r.key), width,
+                             explain::explain(r.key).summary);
+  }
+  std::cout << "  (webshield explain TYPE: likely causes, how to confirm and fix)\n";
+}
+
 void print_text(const store::Summary& s, const std::vector<const Breakdown*>& shown) {
   std::cout << fmt::format("Reports   {}\nSessions  {} succeeded, {} failed ({} failed)\n",
                            s.reports, s.successful_sessions, s.failed_sessions,
@@ -68,6 +86,7 @@ void print_text(const store::Summary& s, const std::vector<const Breakdown*>& sh
       for (const store::Row& r : rows)
         t.add({or_none(r.policy_domain), or_none(r.key), std::to_string(r.failed)});
       t.print(std::cout, "  ");
+      if (b->by == "type") print_meanings(rows);
     }
   }
 }

@@ -57,4 +57,23 @@ asio::awaitable<Response> CheckService::check(std::string domain_text, std::stri
   co_return json_response(200, std::move(json));
 }
 
+asio::awaitable<Response> CheckService::probe(std::string host_text) {
+  auto host = DomainName::parse(host_text);
+  if (!host || host->labels().size() < 2) {
+    co_return error_response(
+        400, "not an MX host name: "
+                 + (host ? "a host name has at least two labels" : host.error().describe()));
+  }
+  if (running_ >= config_.concurrency) {
+    Response r = error_response(503, "too many checks are running: try again in a few seconds");
+    r.fields.emplace_back("Retry-After", "5");
+    co_return r;
+  }
+  ++running_;
+  check::MxProbe result = co_await checker_.probe_mx(*host);
+  --running_;
+  co_return json_response(
+      200, check::to_json(result).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
 }  // namespace webshield::server

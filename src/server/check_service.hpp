@@ -27,6 +27,11 @@ class CheckService {
   // 200 with the `check --json` object, or the error answer.
   asio::awaitable<Response> check(std::string domain_text, std::string client);
 
+  // 200 with the live probe of one MX host (check/mx_probe.hpp), or the error answer. For
+  // signed-in users only (the caller checks): not rate-limited, never cached, but it counts
+  // against `concurrency` with the checks, and connects through the same address guard.
+  asio::awaitable<Response> probe(std::string host_text);
+
  private:
   struct Cached {
     std::string json;

@@ -186,6 +186,8 @@ asio::awaitable<Response> Routes::handle(Request request) {
       } else {
         r = json_response(200, dump({{"user", *user}}));
       }
+    } else if (head.path == "/api/v1/probe") {
+      r = co_await probe(head);
     } else {
       r = co_await api(head, *user);
     }
@@ -340,6 +342,16 @@ asio::awaitable<Response> Routes::healthz() {
     r.body = "the database does not answer: " + ok.error().describe() + "\n";
   }
   co_return r;
+}
+
+// GET /api/v1/probe?mx=HOST: the live probe of one MX host that reports name (docs/serve.md).
+// Signed-in users only; it runs on the public check's checker, so that the address guard and
+// the check's resolver settings apply, and it is off when the check is.
+asio::awaitable<Response> Routes::probe(const RequestHead& head) {
+  if (s_.check == nullptr)
+    co_return error_response(404, "the probe is off on this server: it needs the check");
+  std::string host = query_value(head.query, "mx").value_or("");
+  co_return co_await s_.check->probe(std::move(host));
 }
 
 asio::awaitable<Response> Routes::api(const RequestHead& head, const std::string& /*user*/) {

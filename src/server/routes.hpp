@@ -51,6 +51,7 @@ class Routes final : public Handler {
   asio::awaitable<Response> post_report(Request request);
   asio::awaitable<Response> sign_in(Request request);
   asio::awaitable<Response> api(const RequestHead& head, const std::string& user);
+  asio::awaitable<Response> probe(const RequestHead& head);
   asio::awaitable<Response> healthz();
   Response page(const RequestHead& head) const;
   std::optional<std::string> user_of(const RequestHead& head);

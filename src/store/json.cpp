@@ -2,6 +2,7 @@
 #include "store/json.hpp"
 
 #include "core/time.hpp"
+#include "explain/explain.hpp"
 #include "report/render.hpp"
 
 namespace webshield::store {
@@ -26,6 +27,9 @@ nlohmann::json rows_json(const Breakdown& b, const std::vector<Row>& rows) {
     j[std::string(b.key_name)] = r.key;
     if (b.sessions) j["successful_sessions"] = r.successful;
     j["failed_sessions"] = r.failed;
+    // What the result type means (explain/explain.hpp), briefly: the whole explanation of each
+    // type is once in "explanations". Unknown types get the entry for unregistered types.
+    if (b.by == "type") j["explanation"] = explain::to_json_brief(explain::explain(r.key), r.key);
     list.push_back(std::move(j));
   }
   return list;
@@ -50,8 +54,18 @@ nlohmann::json to_json(const Summary& summary, std::span<const Breakdown* const>
   out["totals"] = {{"reports", summary.reports},
                    {"successful_sessions", summary.successful_sessions},
                    {"failed_sessions", summary.failed_sessions}};
-  for (const Breakdown* b : shown)
+  for (const Breakdown* b : shown) {
     out[std::string(b->json_key)] = rows_json(*b, summary.*(b->rows));
+    if (b->by != "type") continue;
+    // Each result type's whole explanation once, keyed by the type as sent: thousands of
+    // domains share a handful of types.
+    nlohmann::json explanations = nlohmann::json::object();
+    for (const Row& r : summary.*(b->rows)) {
+      if (!explanations.contains(r.key))
+        explanations[r.key] = explain::to_json(explain::explain(r.key), r.key);
+    }
+    out["explanations"] = std::move(explanations);
+  }
   return out;
 }
 

@@ -31,6 +31,11 @@ const kOptions = {
   screenshots: { type: 'string' },
   chromium: { type: 'string' },
   timeout: { type: 'string' },
+  // Explanations and the live probe (issue 8): the result types' explanations, each MX's probe
+  // link, and a signed-in check with the reports that arrive are always tested; with these, also
+  // the probe of an MX of the test world whose certificate names NAME (and not HOST).
+  'probe-mx': { type: 'string' },
+  'probe-name': { type: 'string' },
   help: { type: 'boolean' },
 };
 
@@ -39,7 +44,8 @@ function usage(message) {
   console.error(
     'usage: node tests/e2e/dashboard.mjs --url URL --token TOKEN --check-domain DOMAIN\n' +
       '         [--expect-domain D] [--expect-reports N] [--expect-sessions N] [--expect-failed N]\n' +
-      '         [--period all|7d|30d|90d] [--screenshots DIR] [--chromium PATH] [--timeout SECONDS]',
+      '         [--period all|7d|30d|90d] [--probe-mx HOST --probe-name NAME] [--screenshots DIR]\n' +
+      '         [--chromium PATH] [--timeout SECONDS]',
   );
   process.exit(64);
 }
@@ -226,7 +232,48 @@ async function main() {
       assert.ok((await rows(page, '#by-ip')) > 0, 'by sending IP');
     });
 
+    await step('each result type shows its explanation', async () => {
+      const types = (await page.locator('#by-type .explained > code').allTextContents()).map((t) => t.trim());
+      // The corpus holds these types (tests/fixtures/reports/).
+      const known = ['certificate-host-mismatch', 'starttls-not-supported', 'certificate-expired', 'validation-failure', 'sts-policy-fetch-error'];
+      const type = known.find((t) => types.includes(t));
+      assert.ok(type, `a result type of the corpus among ${types.join(', ')}`);
+      const cell = page.locator('#by-type .explained').filter({ has: page.locator('code', { hasText: type }) }).first();
+      const line = cell.locator('.explain-summary');
+      assert.ok(await line.isVisible(), 'the one-line explanation is visible');
+      assert.ok((await line.textContent()).trim().length > 20, 'the one-line explanation says something');
+      const more = cell.locator('details.explain');
+      assert.equal(await more.locator('h4', { hasText: 'How to fix' }).isVisible(), false, 'closed at first');
+      await more.locator('summary').click();
+      await more.locator('h4', { hasText: 'How to fix' }).waitFor({ state: 'visible' });
+      const text = await more.textContent();
+      assert.match(text, /Likely causes/);
+      assert.match(text, /How to confirm/);
+      assert.match(text, /webshield check \S+/);
+      assert.match(text, /Reference: RFC 8460 §4\.3/);
+    });
+
     await screenshot(page, 'dashboard');
+
+    await step('each receiving MX links to a live probe', async () => {
+      const link = page.locator('#by-mx a.probe-link').first();
+      await link.waitFor();
+      const href = await link.getAttribute('href');
+      assert.match(href, /^#probe\/[^?]+/, href);
+      const host = decodeURIComponent(/^#probe\/([^?]+)/.exec(href)[1]);
+      await link.click();
+      await page.locator('#view-probe').waitFor({ state: 'visible' });
+      assert.ok((await page.textContent('#probe-title')).includes(host), 'the probe names the host');
+      // The MX hosts of the corpus do not resolve in the test world: the probe answers with
+      // what it found (no address), which the page shows with what the reports say.
+      await page.locator('#probe-detail .probe-sentence, #probe-detail .error').first().waitFor({ timeout: 90000 });
+      assert.equal(await page.locator('#probe-detail .error').count(), 0, await page.textContent('#probe-detail'));
+      assert.match(await page.textContent('#probe-detail .probe-sentence'), /\.$/);
+      assert.ok((await page.locator('#probe-now').count()) === 1, 'the "now" section');
+      await screenshot(page, 'probe');
+      await page.click('.tabs a[data-view="overview"]');
+      await page.locator('#view-overview').waitFor({ state: 'visible' });
+    });
 
     if (opts['expect-domain']) {
       await step(`the domain selector offers ${opts['expect-domain']} and filters by it`, async () => {
@@ -241,6 +288,25 @@ async function main() {
     }
 
     let organisation = '';
+    if (opts['probe-mx']) {
+      await step(`the live probe of ${opts['probe-mx']} shows the certificate it presents now`, async () => {
+        const host = opts['probe-mx'];
+        await page.goto(`${opts.url}/#probe/${encodeURIComponent(host)}`);
+        await page.locator('#view-probe').waitFor({ state: 'visible' });
+        const sentence = page.locator('#probe-detail .probe-sentence');
+        await sentence.waitFor({ timeout: 90000 });
+        const text = await sentence.textContent();
+        assert.ok(text.includes(`${host} now presents a certificate for ${opts['probe-name']}`), text);
+        assert.ok(text.includes('certificate-host-mismatch'), `a sender would report the mismatch: ${text}`);
+        const address = page.locator('#probe-now .probe-address').first();
+        assert.match(await address.textContent(), /STARTTLS\s*yes/);
+        assert.ok((await address.textContent()).includes(opts['probe-name']), 'the certificate names');
+        await screenshot(page, 'probe-world');
+        await page.click('.tabs a[data-view="overview"]');
+        await page.locator('#view-overview').waitFor({ state: 'visible' });
+      });
+    }
+
     await step('the report list and one report in detail', async () => {
       await page.click('.tabs a[data-view="reports"]');
       await page.locator('#reports-list tbody tr').first().waitFor();
@@ -303,6 +369,29 @@ async function main() {
     });
     await screenshot(page, 'quarantine');
 
+    await step('a signed-in check shows whether reports arrive for the domain', async () => {
+      const domain = (await page.locator('#domain option').evaluateAll((options) => options.map((o) => o.value))).find((v) => v !== '');
+      assert.ok(domain, 'a policy domain in the selector');
+      await page.click('.tabs a[data-view="overview"]');
+      await page.selectOption('#domain', domain);
+      const arriving = page.locator('#overview-arriving');
+      await arriving.waitFor({ state: 'visible' });
+      assert.match(await arriving.textContent(), /Reports (are arriving|have stopped): \d+ organisation/);
+      assert.equal(await arriving.locator(`a[href="/check?domain=${encodeURIComponent(domain)}"]`).count(), 1, 'a link to check the domain');
+      await page.selectOption('#domain', '');
+      await arriving.waitFor({ state: 'hidden' });
+      await page.goto(`${opts.url}/check`);
+      await page.fill('#check-domain', domain);
+      await submitCheck(page);
+      const part = page.locator('#part-reports');
+      await part.waitFor({ state: 'visible' });
+      assert.match(await part.textContent(), /Reports (are arriving|have stopped): \d+ organisation/);
+      assert.ok((await rows(page, '#part-reports')) > 0, 'a row per reporter');
+      await screenshot(page, 'check-signed-in');
+      await page.goto(`${opts.url}/`);
+      await page.locator('#dashboard').waitFor({ state: 'visible' });
+    });
+
     await step('sign out', async () => {
       await page.click('#sign-out');
       await page.locator('#sign-in').waitFor({ state: 'visible' });
@@ -338,6 +427,7 @@ async function main() {
         assert.match(await check.textContent('#verdict .badge'), /^(pass|warn|fail|unknown)$/);
         assert.ok((await check.locator('#check-result section[id^="part-"]').count()) >= 1, 'a section');
         assert.ok(check.url().endsWith(`/check?domain=${encodeURIComponent(opts['check-domain'])}`), check.url());
+        assert.equal(await check.locator('#part-reports').count(), 0, 'reports are shown to signed-in users only');
         await screenshot(check, `check${suffix}`);
         noProblems(check);
         await check.context().close();

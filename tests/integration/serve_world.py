@@ -418,6 +418,7 @@ def public_check(binary, tmp, env):
                "GET /api/v1/check is `check --json` (good.plain.test passes)")
         status, _, body = curl(server.url + "/api/v1/check?domain=not..a..domain")
         expect(status == 400, f"a name that is not a domain: 400 ({status})")
+        live_probe(server)
         if os.environ.get("WEBSHIELD_E2E") == "1":
             browser_test(server, db, binary)
         statuses = [curl(server.url + "/api/v1/check?domain=good.plain.test")[0]
@@ -431,8 +432,55 @@ def public_check(binary, tmp, env):
         text = body.decode()
         expect(status == 200 and json.loads(body)["verdict"] != "pass" and "loopback" in text,
                "without --check-allow-private the check does not connect to loopback targets")
+        status, _, body = curl(guarded.url + "/api/v1/probe?mx=mx1.good.plain.test",
+                               headers=[f"Authorization: Bearer {guarded.token}"])
+        probes = json.loads(body).get("probes", []) if status == 200 else []
+        expect(probes and all(p["refused"] and not p["connected"] and "loopback" in p["error"]
+                              for p in probes),
+               f"without --check-allow-private the probe does not connect to loopback MX hosts "
+               f"({status} {body[:200]!r})")
     finally:
         guarded.stop()
+
+
+def live_probe(server):
+    """GET /api/v1/probe?mx=HOST: the MX as a sender meets it now, for signed-in users only."""
+    auth = [f"Authorization: Bearer {server.token}"]
+
+    def probe(host):
+        status, _, body = curl(server.url + "/api/v1/probe?mx=" + host, headers=auth)
+        return status, (json.loads(body) if status == 200 else {"error": body[:200]})
+
+    status, _, _ = curl(server.url + "/api/v1/probe?mx=mx1.good.plain.test")
+    expect(status == 401, f"the probe needs a signed-in user: 401 ({status})")
+    status, _ = probe("not..a..host")
+    expect(status == 400, f"the probe of a name that is not a host name: 400 ({status})")
+
+    status, good = probe("mx1.good.plain.test")
+    first = (good.get("probes") or [{}])[0]
+    expect(status == 200 and first.get("starttls") is True and first.get("verify") == "ok"
+           and "mx1.good.plain.test" in (first.get("certificate") or {}).get("dns_names", [])
+           and first.get("sts_result") is None and good["tlsa"]["status"] == "none",
+           f"probe of a good MX: STARTTLS, its certificate names, nothing to report ({good})")
+    status, wrong = probe("mx.wrongname.smtp.plain.test")
+    first = (wrong.get("probes") or [{}])[0]
+    expect(status == 200 and (first.get("certificate") or {}).get("dns_names") == ["mail.provider.test"]
+           and first.get("sts_result") == "certificate-host-mismatch",
+           f"probe of an MX with another name's certificate: certificate-host-mismatch, "
+           f"names mail.provider.test ({wrong})")
+    status, plain = probe("mx.nostarttls.smtp.plain.test")
+    first = (plain.get("probes") or [{}])[0]
+    expect(status == 200 and first.get("connected") is True and first.get("starttls") is False
+           and first.get("sts_result") == "starttls-not-supported" and first.get("certificate") is None,
+           f"probe of an MX without STARTTLS: starttls-not-supported ({plain})")
+    status, expired = probe("mx.expired.smtp.plain.test")
+    first = (expired.get("probes") or [{}])[0]
+    expect(status == 200 and first.get("sts_result") == "certificate-expired"
+           and (first.get("certificate") or {}).get("not_after", "").startswith("20"),
+           f"probe of an MX with an expired certificate: certificate-expired ({expired})")
+    status, missing = probe("nothing-here.plain.test")
+    expect(status == 200 and missing.get("probes") == [] and "error" in missing,
+           f"probe of a host without addresses says so ({missing})")
 
 
 def browser_test(server, db, binary):
@@ -443,6 +491,7 @@ def browser_test(server, db, binary):
     screenshots = os.environ.get("WEBSHIELD_E2E_SCREENSHOTS")
     cmd = ["node", str(ROOT / "tests" / "e2e" / "dashboard.mjs"), "--url", server.url,
            "--token", server.token, "--check-domain", "good.plain.test",
+           "--probe-mx", "mx.wrongname.smtp.plain.test", "--probe-name", "mail.provider.test",
            "--expect-reports", str(totals["reports"])]
     if screenshots:
         cmd += ["--screenshots", screenshots]
