@@ -1,6 +1,7 @@
 // The posture rules fed with synthetic check results (no network): what fires, that a firing
-// alert notifies once however often the checks run, and that it clears once. Then one run
-// through a real store (SQLite): what the checks saw is kept, but never shown as an alert.
+// alert notifies once however often the checks run, and that it clears once. Then runs
+// through a real store (SQLite, and PostgreSQL from the ctest fixture): what the checks saw is
+// kept, but never shown as an alert.
 #include "analyze/posture.hpp"
 
 #include <fmt/format.h>
@@ -324,8 +325,10 @@ class RecordingNotifier final : public Notifier {
   }
 };
 
-TEST(PostureRun, ThroughTheStoreOnceAndKeptBetweenChecks) {
-  test::TestDatabase db(test::Backend::sqlite);
+class PostureRun : public ::testing::TestWithParam<test::Backend> {};
+
+TEST_P(PostureRun, ThroughTheStoreOnceAndKeptBetweenChecks) {
+  test::TestDatabase db(GetParam());
   ASSERT_TRUE(db.ok());
   auto store = test::open_or_fail(db.url());
   ASSERT_NE(store, nullptr);
@@ -371,6 +374,15 @@ TEST(PostureRun, ThroughTheStoreOnceAndKeptBetweenChecks) {
   EXPECT_TRUE(std::ranges::none_of(
       *states, [](const store::AlertRecord& r) { return r.rule == kSeenRule; }));
 }
+
+std::string backend_name(const ::testing::TestParamInfo<test::Backend>& param) {
+  return test::to_string(param.param);
+}
+
+INSTANTIATE_TEST_SUITE_P(SQLite, PostureRun, ::testing::Values(test::Backend::sqlite),
+                         backend_name);
+INSTANTIATE_TEST_SUITE_P(PostgreSQL, PostureRun, ::testing::Values(test::Backend::postgresql),
+                         backend_name);
 
 }  // namespace
 }  // namespace webshield::analyze
