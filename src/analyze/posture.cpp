@@ -279,8 +279,10 @@ PostureEvaluation evaluate_posture(const check::CheckResult& r,
                    fmt::format("Renew the certificate of {} and make sure the mail server "
                                "loads the new one.",
                                mx.host));
-      } else if (!mx.cert_not_after && !mx.starttls.value_or(false)) {
-        rules.keep("cert_expiry", subject);  // not probed, or unreachable: nothing new known
+      } else if (!mx.cert_not_after) {
+        // Not probed, unreachable, no STARTTLS or no handshake: no certificate seen, so
+        // nothing new is known about it.
+        rules.keep("cert_expiry", subject);
       }
     }
   }
