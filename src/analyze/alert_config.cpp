@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "core/ascii.hpp"
+#include "core/domain_name.hpp"
 
 namespace webshield::analyze {
 namespace {
@@ -141,16 +142,26 @@ std::optional<std::int64_t> duration(std::string_view text) {
 Result<void> read_thresholds(const toml::table& t, std::string_view file, AlertThresholds& a) {
   Reader r(t, "alerts.", file);
   r.read("enabled", a.enabled);
-  std::string interval_text;
-  if (const toml::node* n = t.get("interval"); n != nullptr && n->is_string()) {
-    r.read("interval", interval_text);
-    auto seconds = duration(interval_text);
-    if (!seconds || *seconds < 10)
-      return r.refuse("interval", "must be seconds (10 or more) or a duration like \"15m\"");
-    a.interval = *seconds;
-  } else {
-    r.read("interval", a.interval);
-  }
+  // Seconds, or a duration text like "15m".
+  auto read_duration = [&](std::string_view key, std::int64_t& out,
+                           std::int64_t min) -> Result<void> {
+    std::string text;
+    if (const toml::node* n = t.get(key); n != nullptr && n->is_string()) {
+      r.read(key, text);
+      auto seconds = duration(text);
+      if (!seconds || *seconds < min)
+        return r.refuse(
+            key, fmt::format("must be seconds ({} or more) or a duration like \"15m\"", min));
+      out = *seconds;
+    } else {
+      r.read(key, out);
+    }
+    return {};
+  };
+  if (auto read = read_duration("interval", a.interval, 10); !read) return read;
+  if (auto read = read_duration("posture_interval", a.posture_interval, 60); !read) return read;
+  r.read("testing_days", a.testing_days);
+  r.read("cert_days", a.cert_days);
   r.read("rate_threshold", a.rate_threshold);
   r.read("rate_min_sessions", a.rate_min_sessions);
   r.read("jump_factor", a.jump_factor);
@@ -163,6 +174,9 @@ Result<void> read_thresholds(const toml::table& t, std::string_view file, AlertT
   r.read("cleared_retention_days", a.cleared_retention_days);
   if (auto done = r.finish(); !done) return done;
   if (a.interval < 10) return r.refuse("interval", "must be 10 seconds or more");
+  if (a.posture_interval < 60) return r.refuse("posture_interval", "must be 60 seconds or more");
+  if (a.testing_days > 3650) return r.refuse("testing_days", "must be 3650 or less");
+  if (a.cert_days > 3650) return r.refuse("cert_days", "must be 3650 or less");
   if (a.rate_threshold <= 0 || a.rate_threshold > 1)
     return r.refuse("rate_threshold", "must be a fraction above 0 and at most 1 (0.01 is 1%)");
   if (a.jump_min_rate > 1)
@@ -285,11 +299,24 @@ Result<AlertConfig> parse_alert_config(std::string_view text, std::string_view f
       return fail("more than 1000 [[domain]] entries", where(*node, file));
     for (std::size_t i = 0; i < list->size(); ++i) {
       DomainConfig d;
-      Reader r(*list->get(i)->as_table(), fmt::format("domain[{}].", i), file);
+      const toml::table& entry = *list->get(i)->as_table();
+      Reader r(entry, fmt::format("domain[{}].", i), file);
       r.read("name", d.name);
+      std::int64_t days = 0;
+      if (entry.contains("testing_days")) {
+        r.read("testing_days", days);
+        d.testing_days = days;
+      }
+      if (entry.contains("cert_days")) {
+        r.read("cert_days", days);
+        d.cert_days = days;
+      }
       if (auto done = r.finish(); !done) return std::unexpected(done.error());
-      if (d.name.empty() || d.name.size() > 253
-          || d.name.find_first_of(" /@:") != std::string::npos)
+      if (d.testing_days.value_or(0) > 3650)
+        return r.refuse("testing_days", "must be 3650 or less");
+      if (d.cert_days.value_or(0) > 3650) return r.refuse("cert_days", "must be 3650 or less");
+      if (d.name.empty() || d.name.size() > 253 || d.name.find_first_of(" /@:") != std::string::npos
+          || !DomainName::parse(d.name))
         return r.refuse("name", "must be a domain name");
       c.domains.push_back(std::move(d));
     }
@@ -309,6 +336,9 @@ std::string to_toml(const AlertConfig& c) {
   const AlertThresholds& a = c.alerts;
   toml::table alerts{{"enabled", a.enabled},
                      {"interval", a.interval},
+                     {"posture_interval", a.posture_interval},
+                     {"testing_days", a.testing_days},
+                     {"cert_days", a.cert_days},
                      {"rate_threshold", a.rate_threshold},
                      {"rate_min_sessions", static_cast<std::int64_t>(a.rate_min_sessions)},
                      {"jump_factor", a.jump_factor},
@@ -340,8 +370,12 @@ std::string to_toml(const AlertConfig& c) {
     notify.push_back(std::move(t));
   }
   toml::array domains;
-  for (const DomainConfig& d : c.domains)
-    domains.push_back(toml::table{{"name", d.name}});
+  for (const DomainConfig& d : c.domains) {
+    toml::table t{{"name", d.name}};
+    if (d.testing_days) t.insert("testing_days", *d.testing_days);
+    if (d.cert_days) t.insert("cert_days", *d.cert_days);
+    domains.push_back(std::move(t));
+  }
   toml::table root{{"alerts", alerts}};
   if (!notify.empty()) root.insert("notify", notify);
   if (!domains.empty()) root.insert("domain", domains);

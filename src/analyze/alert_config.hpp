@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,6 +20,12 @@ namespace webshield::analyze {
 struct AlertThresholds {
   bool enabled = true;
   std::int64_t interval = 900;  // seconds between evaluations inside `webshield serve`
+  // Posture rules (posture.hpp): seconds between the checks of the [[domain]]s inside
+  // `webshield serve`; a policy in mode testing for testing_days alerts, and so does an MX
+  // certificate that ends within cert_days. [[domain]] entries may set their own days.
+  std::int64_t posture_interval = 6 * 3600;
+  std::int64_t testing_days = 30;
+  std::int64_t cert_days = 14;
   // Rule "rate": a domain's failure rate on a recent day at or above this, with enough sessions.
   double rate_threshold = 0.01;
   std::uint64_t rate_min_sessions = 100;
@@ -57,6 +64,8 @@ struct NotifyConfig {
 
 struct DomainConfig {
   std::string name;
+  std::optional<std::int64_t> testing_days;  // instead of [alerts] testing_days
+  std::optional<std::int64_t> cert_days;     // instead of [alerts] cert_days
 };
 
 struct AlertConfig {

@@ -1,25 +1,81 @@
 // Running the alert rules against a store and the notifiers.
 #include "analyze/alert_run.hpp"
 
+#include <algorithm>
+#include <iterator>
+#include <map>
+#include <set>
+
+#include "core/domain_name.hpp"
+
 namespace webshield::analyze {
 
 Result<RunResult> evaluate_alerts(store::Store& store, const AlertConfig& config,
                                   const RunOptions& options) {
   const AlertThresholds& t = config.alerts;
-  auto previous = store.alert_states();
-  if (!previous) return std::unexpected(previous.error());
+  auto stored = store.alert_states();
+  if (!stored) return std::unexpected(stored.error());
   auto history = store.daily(history_selection(t, options.now));
   if (!history) return std::unexpected(history.error());
 
+  // The records of what the posture checks saw are no alerts: kept apart.
+  std::vector<store::AlertRecord> previous;
+  std::map<std::string, PostureSeen> seen;
+  for (store::AlertRecord& r : *stored) {
+    if (r.rule == kSeenRule) {
+      seen.emplace(r.subject, seen_from_record(r));
+    } else {
+      previous.push_back(std::move(r));
+    }
+  }
+  std::set<std::string> configured;
+  for (const DomainConfig& d : config.domains) {
+    if (auto name = DomainName::parse(d.name)) configured.insert(name->ascii());
+  }
+  std::vector<Alert> posture_before;
+  for (const store::AlertRecord& r : previous) {
+    if (r.state == "firing" && is_posture_rule(r.rule))
+      posture_before.push_back(alert_from_json(nlohmann::json::parse(r.detail, nullptr, false)));
+  }
+
   RunResult out;
-  out.firing = evaluate(*history, t, options.now, *previous);
-  Reconciled rec = reconcile(*previous, out.firing, options.now, t);
+  out.firing = evaluate(*history, t, options.now, previous);
+  std::vector<store::AlertRecord> put;
+  std::vector<std::string> removed;
+  std::set<std::string> checked;
+  if (options.posture != nullptr) {
+    for (const PostureCheck& c : *options.posture) {
+      const std::string& domain = c.result.domain;
+      std::vector<Alert> firing;
+      for (const Alert& a : posture_before)
+        if (a.policy_domain == domain) firing.push_back(a);
+      const auto it = seen.find(domain);
+      const std::optional<PostureSeen> before =
+          it != seen.end() ? std::optional<PostureSeen>(it->second) : std::nullopt;
+      PostureEvaluation e = evaluate_posture(c.result, before, firing, t, c.domain, options.now);
+      std::ranges::move(e.alerts, std::back_inserter(out.firing));
+      if (e.seen != before) put.push_back(seen_record(e.seen, options.now));
+      checked.insert(domain);
+    }
+  }
+  for (const Alert& a : posture_before) {
+    if (!checked.contains(a.policy_domain) && configured.contains(a.policy_domain))
+      out.firing.push_back(a);
+  }
+  for (const auto& [domain, s] : seen) {
+    if (!configured.contains(domain)) removed.push_back(alert_key(kSeenRule, domain));
+  }
+  std::ranges::sort(out.firing, {}, &Alert::key);
+
+  Reconciled rec = reconcile(previous, out.firing, options.now, t);
   out.notices = std::move(rec.pending);
   out.records = std::move(rec.records);
   if (options.dry_run) return out;
+  std::ranges::move(rec.changed, std::back_inserter(put));
+  std::ranges::move(rec.removed, std::back_inserter(removed));
   // The state before delivering: a crash in between never loses a clear, at worst repeats a
   // notice.
-  if (auto saved = store.save_alert_states(rec.changed, rec.removed); !saved)
+  if (auto saved = store.save_alert_states(put, removed); !saved)
     return std::unexpected(saved.error());
   return out;
 }
@@ -61,6 +117,7 @@ nlohmann::json alerts_json(std::span<const store::AlertRecord> records) {
   nlohmann::json firing = nlohmann::json::array();
   nlohmann::json cleared = nlohmann::json::array();
   for (const store::AlertRecord& r : records) {
+    if (r.rule == kSeenRule) continue;  // what the posture checks saw: no alert
     nlohmann::json j = to_json(alert_from_json(nlohmann::json::parse(r.detail, nullptr, false)));
     j["key"] = r.key;
     j["rule"] = r.rule;

@@ -12,13 +12,24 @@
 #include "analyze/alert_state.hpp"
 #include "analyze/alerts.hpp"
 #include "analyze/notifier.hpp"
+#include "analyze/posture.hpp"
+#include "check/result.hpp"
 #include "store/store.hpp"
 
 namespace webshield::analyze {
 
+// One [[domain]] checked for the posture rules.
+struct PostureCheck {
+  DomainConfig domain;
+  check::CheckResult result;
+};
+
 struct RunOptions {
   UnixSeconds now = 0;
   bool dry_run = false;  // evaluate and show; neither deliver nor save
+  // The checks of the [[domain]]s just run, for the posture rules. Without them (nullptr) the
+  // posture alerts of the configured domains stay as they were.
+  const std::vector<PostureCheck>* posture = nullptr;
 };
 
 struct RunResult {

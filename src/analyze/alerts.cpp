@@ -381,6 +381,19 @@ nlohmann::json to_json(const Alert& a) {
   if (a.evidence.rate) e["rate"] = *a.evidence.rate;
   if (a.evidence.baseline_rate) e["baseline_rate"] = *a.evidence.baseline_rate;
   if (a.evidence.last_report_day) e["last_report_day"] = day_text(*a.evidence.last_report_day);
+  if (!a.evidence.findings.empty()) {
+    nlohmann::json findings = nlohmann::json::array();
+    for (const EvidenceFinding& f : a.evidence.findings) {
+      findings.push_back({{"code", f.code},
+                          {"severity", f.severity},
+                          {"message", f.message},
+                          {"subject", f.subject}});
+    }
+    e["findings"] = std::move(findings);
+  }
+  if (a.evidence.previous) e["previous"] = *a.evidence.previous;
+  if (a.evidence.current) e["current"] = *a.evidence.current;
+  if (a.evidence.not_after) e["not_after"] = format_utc(*a.evidence.not_after);
   nlohmann::json j = {{"key", a.key},
                       {"rule", a.rule},
                       {"subject", a.subject},
@@ -423,6 +436,18 @@ Alert alert_from_json(const nlohmann::json& j) {
     if (e.contains("rate") && e["rate"].is_number()) ev.rate = e["rate"].get<double>();
     if (e.contains("baseline_rate") && e["baseline_rate"].is_number())
       ev.baseline_rate = e["baseline_rate"].get<double>();
+    if (e.contains("findings") && e["findings"].is_array()) {
+      for (const auto& f : e["findings"]) {
+        if (!f.is_object()) continue;
+        ev.findings.push_back(
+            {text(f, "code"), text(f, "severity"), text(f, "message"), text(f, "subject")});
+      }
+    }
+    if (e.contains("previous") && e["previous"].is_string())
+      ev.previous = e["previous"].get<std::string>();
+    if (e.contains("current") && e["current"].is_string())
+      ev.current = e["current"].get<std::string>();
+    if (auto end = parse_rfc3339(text(e, "not_after"))) ev.not_after = end->utc;
   }
   return a;
 }

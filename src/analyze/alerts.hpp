@@ -20,7 +20,19 @@ namespace webshield::analyze {
 
 constexpr UnixSeconds kDay = 86400;
 
-// What the alert rests on: the reports and the sessions behind it.
+// A finding of `webshield check` behind a posture alert (posture.hpp); its code is the stable
+// contract of docs/findings.md.
+struct EvidenceFinding {
+  std::string code;
+  std::string severity;
+  std::string message;
+  std::string subject;
+
+  bool operator==(const EvidenceFinding&) const = default;
+};
+
+// What the alert rests on: the reports and the sessions behind it, or (posture rules) the
+// findings and values of the scheduled check.
 struct Evidence {
   std::vector<store::Id> reports;  // at most kMaxEvidenceReports, lowest first
   std::vector<std::string> days;   // "2026-11-29", the days the condition held
@@ -29,6 +41,10 @@ struct Evidence {
   std::optional<double> rate;                  // failed / (successful + failed) on the worst day
   std::optional<double> baseline_rate;         // the median of the baseline days (rule "jump")
   std::optional<UnixSeconds> last_report_day;  // rule "silence"
+  std::vector<EvidenceFinding> findings;       // posture rules
+  std::optional<std::string> previous;   // record_changed, policy_changed: the value seen before
+  std::optional<std::string> current;    // ... and the value now ("" when there is none)
+  std::optional<UnixSeconds> not_after;  // rule cert_expiry: the certificate's end
 
   bool operator==(const Evidence&) const = default;
 };
@@ -37,9 +53,9 @@ constexpr std::size_t kMaxEvidenceReports = 50;
 
 struct Alert {
   std::string key;            // stable: rule + ":" + subject (alert_key())
-  std::string rule;           // rate, jump, new_type, new_mx, new_org, silence
+  std::string rule;           // rate, jump, new_type, new_mx, new_org, silence; posture.hpp's rules
   std::string subject;        // "example.com", "example.com certificate-expired", "Google Inc."
-  std::string policy_domain;  // "" for rule silence
+  std::string policy_domain;  // "" for rule silence; the checked domain for posture rules
   std::string what;           // one sentence for a person
   UnixSeconds since = 0;      // midnight UTC of the first day the condition held
   Evidence evidence;

@@ -48,6 +48,14 @@ std::string evidence_line(const Alert& a) {
     if (!line.empty()) line += "; ";
     line += fmt::format("report ids {}", fmt::join(a.evidence.reports, ", "));
   }
+  for (const EvidenceFinding& f : a.evidence.findings) {
+    if (!line.empty()) line += "; ";
+    line += fmt::format("{}: {}", f.code, f.message);
+  }
+  if (a.evidence.previous && a.evidence.current) {
+    if (!line.empty()) line += "; ";
+    line += fmt::format("was '{}', now '{}'", *a.evidence.previous, *a.evidence.current);
+  }
   return line;
 }
 

@@ -2,11 +2,14 @@
 
 #include <fmt/chrono.h>
 #include <fmt/format.h>
+#include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
 
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <iterator>
+#include <memory>
 
 #include "check/dane.hpp"
 #include "check/task.hpp"
@@ -44,6 +47,17 @@ std::vector<records::TxtRr> txt_rrset(const Answer& a) {
     if (auto strings = dns::decode_txt(rdata)) rrset.push_back(std::move(*strings));
   }
   return rrset;
+}
+
+// The notAfter of a DER certificate as Unix seconds; nothing when it does not parse.
+std::optional<std::int64_t> not_after(std::string_view der) {
+  const auto* p = reinterpret_cast<const unsigned char*>(der.data());
+  std::unique_ptr<X509, decltype(&X509_free)> cert(
+      d2i_X509(nullptr, &p, static_cast<long>(der.size())), X509_free);
+  if (!cert) return std::nullopt;
+  std::tm tm{};
+  if (ASN1_TIME_to_tm(X509_get0_notAfter(cert.get()), &tm) != 1) return std::nullopt;
+  return static_cast<std::int64_t>(timegm(&tm));
 }
 
 bool holds_tlsrpt(const Answer& a) {
@@ -314,6 +328,7 @@ class DomainCheck {
     const std::string& name = mx.host;
     mx.starttls = p.starttls_accepted;
     mx.tls_version = p.tls_version;
+    if (!p.chain.empty()) mx.cert_not_after = not_after(p.chain.front());
     auto report = [&](std::string_view code, Severity s, std::string message,
                       std::string_view ref) {
       add(finding(code, s, std::move(message), ref, name));

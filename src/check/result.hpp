@@ -41,6 +41,9 @@ struct MxResult {
   std::optional<bool> starttls;
   std::string tls_version;
   std::vector<std::string> tlsa;  // "3 1 1 <hex>"
+  // The end of the validity of the certificate the host presented (Unix seconds), when the
+  // handshake got that far; for the expiry alert (analyze/posture.hpp). Not in the JSON.
+  std::optional<std::int64_t> cert_not_after;
 };
 
 struct DaneResult {

@@ -1,13 +1,17 @@
-// `webshield alerts check`: evaluates the alert rules once against the stored reports (for
-// cron), delivers what changed to the [[notify]] destinations of the configuration file and
-// keeps the state so that an alert notifies once when it fires and once when it clears
-// (docs/alerts.md). Exit status: 0 nothing firing, 1 firing, 64 bad usage or configuration,
-// 75 the database is unavailable or a notification could not be delivered.
+// `webshield alerts check`: evaluates the alert rules once against the stored reports and
+// (posture rules) live checks of the [[domain]]s (for cron), delivers what changed to the
+// [[notify]] destinations of the configuration file and keeps the state so that an alert notifies
+// once when it fires and once when it clears (docs/alerts.md). Exit status: 0 nothing firing, 1
+// firing, 64 bad usage or configuration, 75 the database is unavailable or a notification could not
+// be delivered.
 #include <ctime>
+#include <exception>
 #include <iostream>
 #include <memory>
 
 #include "analyze/alert_run.hpp"
+#include "analyze/posture_check.hpp"
+#include "cli/check_options.hpp"
 #include "cli/commands.hpp"
 #include "cli/store_options.hpp"
 #include "core/time.hpp"
@@ -25,7 +29,46 @@ struct AlertsArgs {
   std::string now;
   bool json = false;
   bool dry_run = false;
+  bool no_posture = false;
+  CheckArgs check;  // only the options given on the command line are used
 };
+
+// The options of the checks: the [check] section of the file, and the flags given over it.
+CheckArgs check_args(const CLI::App& cmd, const AlertsArgs& a, const CheckArgs& file) {
+  auto given = [&](const char* name) { return cmd.get_option(name)->count() > 0; };
+  CheckArgs c = file;
+  const CheckArgs& f = a.check;
+  if (given("--resolver")) c.dns.resolver = f.dns.resolver;
+  if (given("--trust-anchor")) c.dns.trust_anchors = f.dns.trust_anchors;
+  if (given("--no-dnssec")) c.dns.no_dnssec = true;
+  if (given("--stub-resolver")) c.dns.stub = true;
+  if (given("--timeout")) c.dns.timeout = f.dns.timeout;
+  if (given("--ca-file")) c.ca_file = f.ca_file;
+  if (given("--no-smtp")) c.no_smtp = true;
+  if (given("--https-port")) c.https_port = f.https_port;
+  if (given("--smtp-port")) c.smtp_port = f.smtp_port;
+  return c;
+}
+
+// The checks of the [[domain]]s, on an event loop of their own.
+Result<std::vector<analyze::PostureCheck>> check_domains(
+    const CheckArgs& args, const std::vector<analyze::DomainConfig>& domains) {
+  asio::io_context io;
+  auto engine = CheckEngine::create(io, args, check::Parts{});
+  if (!engine) return std::unexpected(engine.error());
+  CheckEngine& e = **engine;
+  check::Checker checker(*e.resolver, *e.https, *e.smtp, e.options);
+  std::vector<analyze::PostureCheck> out;
+  std::exception_ptr failed;
+  asio::co_spawn(io, analyze::check_domains(checker, domains),
+                 [&](std::exception_ptr error, std::vector<analyze::PostureCheck> checks) {
+                   failed = error;
+                   out = std::move(checks);
+                 });
+  io.run();
+  if (failed) std::rethrow_exception(failed);
+  return out;
+}
 
 void print_text(const analyze::RunResult& r, bool dry_run) {
   if (r.firing.empty()) std::cout << "No alert is firing.\n";
@@ -38,6 +81,8 @@ void print_text(const analyze::RunResult& r, bool dry_run) {
         std::cout << ' ' << id;
       std::cout << '\n';
     }
+    for (const analyze::EvidenceFinding& f : a.evidence.findings)
+      std::cout << "  " << terminal_safe(f.code) << ": " << terminal_safe(f.message) << '\n';
     std::cout << "  action: " << terminal_safe(a.action) << "\n";
   }
   for (const store::AlertRecord& rec : r.records) {
@@ -73,9 +118,13 @@ void add_alerts_command(CLI::App& app, int& status) {
                 "Evaluate and show what would be sent; deliver and remember nothing");
   cmd->add_option("--now", args->now, "Evaluate as if it were this RFC 3339 time (tests)")
       ->option_text("TIME");
-  cmd->callback([args, &status] {
+  cmd->add_flag("--no-posture", args->no_posture,
+                "Do not check the [[domain]]s: their posture alerts stay as they were");
+  add_check_options(*cmd, args->check);
+  cmd->callback([args, cmd, &status] {
     analyze::AlertConfig config;
     std::string url = args->db.url;
+    CheckArgs file_check;
     if (!args->config.empty()) {
       auto loaded = analyze::load_alert_config(args->config);
       if (!loaded) {
@@ -91,6 +140,7 @@ void add_alerts_command(CLI::App& app, int& status) {
         return;
       }
       if (url.empty()) url = serve->database;
+      file_check = check_args_of(serve->check);
     }
     UnixSeconds now = static_cast<UnixSeconds>(std::time(nullptr));
     if (!args->now.empty()) {
@@ -116,7 +166,19 @@ void add_alerts_command(CLI::App& app, int& status) {
       status = kExitTempFail;
       return;
     }
-    auto run = analyze::run_alerts(**store, config, *notifiers, {now, args->dry_run});
+    std::vector<analyze::PostureCheck> checks;
+    const bool posture = !args->no_posture && !config.domains.empty();
+    if (posture) {
+      auto checked = check_domains(check_args(*cmd, *args, file_check), config.domains);
+      if (!checked) {
+        std::cerr << "webshield: " << checked.error().describe() << '\n';
+        status = kExitUsage;
+        return;
+      }
+      checks = std::move(*checked);
+    }
+    const analyze::RunOptions options{now, args->dry_run, posture ? &checks : nullptr};
+    auto run = analyze::run_alerts(**store, config, *notifiers, options);
     if (!run) {
       std::cerr << "webshield: " << run.error().describe() << '\n';
       status = kExitTempFail;

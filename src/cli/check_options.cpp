@@ -61,6 +61,20 @@ void add_check_options(CLI::App& cmd, CheckArgs& args) {
   cmd.add_option("--smtp-port", args.smtp_port, "Port of the SMTP probes")->capture_default_str();
 }
 
+CheckArgs check_args_of(const server::CheckConfig& k) {
+  CheckArgs args;
+  args.dns.resolver = k.resolver;
+  args.dns.trust_anchors = k.trust_anchors;
+  args.dns.no_dnssec = k.no_dnssec;
+  args.dns.stub = k.stub_resolver;
+  args.dns.timeout = k.timeout;
+  args.ca_file = k.ca_file;
+  args.no_smtp = k.no_smtp;
+  args.https_port = k.https_port;
+  args.smtp_port = k.smtp_port;
+  return args;
+}
+
 Result<std::unique_ptr<CheckEngine>> CheckEngine::create(asio::io_context& io,
                                                          const CheckArgs& args,
                                                          check::Parts parts) {

@@ -9,6 +9,7 @@
 
 #include "check/check.hpp"
 #include "dns/resolver.hpp"
+#include "server/config.hpp"
 
 namespace webshield::cli {
 
@@ -33,6 +34,9 @@ struct CheckArgs {
 };
 
 void add_check_options(CLI::App& cmd, CheckArgs& args);
+
+// The [check] section of the configuration file as these options.
+CheckArgs check_args_of(const server::CheckConfig& config);
 
 struct CheckEngine {
   std::unique_ptr<dns::Resolver> resolver;

@@ -52,20 +52,6 @@ void apply_flags(const CLI::App& cmd, const ServeArgs& a, server::ServeConfig& c
   if (given("--smtp-port")) k.smtp_port = a.check.smtp_port;
 }
 
-CheckArgs check_args_of(const server::CheckConfig& k) {
-  CheckArgs args;
-  args.dns.resolver = k.resolver;
-  args.dns.trust_anchors = k.trust_anchors;
-  args.dns.no_dnssec = k.no_dnssec;
-  args.dns.stub = k.stub_resolver;
-  args.dns.timeout = k.timeout;
-  args.ca_file = k.ca_file;
-  args.no_smtp = k.no_smtp;
-  args.https_port = k.https_port;
-  args.smtp_port = k.smtp_port;
-  return args;
-}
-
 int run_serve(const CLI::App& cmd, const ServeArgs& args) {
   server::ServeConfig config;
   analyze::AlertConfig alerts;
@@ -107,7 +93,22 @@ int run_serve(const CLI::App& cmd, const ServeArgs& args) {
     }
     checker = std::make_unique<check::Checker>(*engine->resolver, *https, *smtp, engine->options);
   }
-  return server::serve(config, Limits{}, io, checker.get(), &alerts);
+  // The operator's own [[domain]]s, with the [check] settings but not the address guard of the
+  // public check: the operator chose these domains.
+  std::unique_ptr<check::Checker> posture_checker;
+  if (alerts.alerts.enabled && !alerts.domains.empty()) {
+    if (!engine) {
+      auto made = CheckEngine::create(io, check_args_of(config.check), check::Parts{});
+      if (!made) {
+        std::cerr << "webshield: the posture checks: " << made.error().describe() << '\n';
+        return kExitUsage;
+      }
+      engine = std::move(*made);
+    }
+    posture_checker = std::make_unique<check::Checker>(*engine->resolver, *engine->https,
+                                                       *engine->smtp, engine->options);
+  }
+  return server::serve(config, Limits{}, io, checker.get(), &alerts, posture_checker.get());
 }
 
 }  // namespace

@@ -1,10 +1,12 @@
 // The schedule of the alert rules in `webshield serve`.
 #include "server/alert_service.hpp"
 
+#include <algorithm>
 #include <ctime>
 #include <string>
 
 #include "analyze/alert_run.hpp"
+#include "analyze/posture_check.hpp"
 #include "server/resume.hpp"
 
 namespace webshield::server {
@@ -21,10 +23,12 @@ struct AlertService::Shared {
 
 AlertService::AlertService(asio::io_context& io, StoreReaders& readers, Log& log,
                            analyze::AlertConfig config,
-                           std::vector<std::unique_ptr<analyze::Notifier>> notifiers)
+                           std::vector<std::unique_ptr<analyze::Notifier>> notifiers,
+                           check::Checker* posture_checker)
     : io_(io),
       readers_(readers),
       log_(log),
+      posture_checker_(config.domains.empty() ? nullptr : posture_checker),
       shared_(std::make_shared<Shared>(Shared{std::move(config), std::move(notifiers), log})),
       timer_(io) {}
 
@@ -32,6 +36,7 @@ void AlertService::start() {
   if (!shared_->config.alerts.enabled || started_) return;
   started_ = true;
   next_ = Clock::now() + kAfterReport;
+  next_posture_ = next_;
   last_run_ = Clock::now() - kDebounce;
   asio::co_spawn(io_, loop(), asio::detached);
 }
@@ -54,18 +59,33 @@ void AlertService::reschedule(Clock::time_point at) {
 
 asio::awaitable<void> AlertService::loop() {
   const auto interval = std::chrono::seconds(shared_->config.alerts.interval);
+  const auto posture_interval = std::chrono::seconds(shared_->config.alerts.posture_interval);
   for (;;) {
     boost::system::error_code ec;
-    timer_.expires_at(next_);
+    timer_.expires_at(posture_checker_ != nullptr ? std::min(next_, next_posture_) : next_);
     co_await timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
     if (stopping_) co_return;
-    if (Clock::now() < next_) continue;  // moved while waiting
+    const bool posture_due = posture_checker_ != nullptr && Clock::now() >= next_posture_;
+    if (Clock::now() < next_ && !posture_due) continue;  // moved while waiting
+    auto checks = std::make_shared<std::vector<analyze::PostureCheck>>();
+    if (posture_due) {
+      // Asynchronous on the event loop, like the public check; the store is not touched.
+      std::vector<analyze::DomainConfig> domains = shared_->config.domains;
+      asio::awaitable<std::vector<analyze::PostureCheck>> work =
+          analyze::check_domains(*posture_checker_, std::move(domains));
+      *checks = co_await std::move(work);
+      next_posture_ = Clock::now() + posture_interval;
+      log_.info("posture checks done", {{"domains", std::to_string(checks->size())}});
+      if (stopping_) co_return;
+    }
     last_run_ = Clock::now();
     next_ = last_run_ + interval;
     const UnixSeconds now = static_cast<UnixSeconds>(std::time(nullptr));
     auto result = std::make_shared<analyze::RunResult>();
-    StoreJob evaluate = [shared = shared_, now, result](store::Store& st) -> Result<void> {
-      auto run = analyze::evaluate_alerts(st, shared->config, {now, false});
+    StoreJob evaluate = [shared = shared_, now, result, checks,
+                         posture_due](store::Store& st) -> Result<void> {
+      const analyze::RunOptions options{now, false, posture_due ? checks.get() : nullptr};
+      auto run = analyze::evaluate_alerts(st, shared->config, options);
       if (!run) return std::unexpected(run.error());
       *result = std::move(*run);
       return {};

@@ -55,7 +55,8 @@ std::string url_of(const asio::ip::tcp::endpoint& at, bool tls) {
 }  // namespace
 
 int serve(const ServeConfig& config, const Limits& limits, asio::io_context& io,
-          check::Checker* checker, const analyze::AlertConfig* alerts) {
+          check::Checker* checker, const analyze::AlertConfig* alerts,
+          check::Checker* posture_checker) {
   Log log(config.log_format == "json" ? Log::Format::json : Log::Format::text);
   const std::string url = config.database.empty() ? store::default_url() : config.database;
   {
@@ -95,7 +96,8 @@ int serve(const ServeConfig& config, const Limits& limits, asio::io_context& io,
     log.error("cannot set up the alert notifications", {{"error", notifiers.error().describe()}});
     return 1;
   }
-  AlertService alert_service(io, readers, log, alert_config, std::move(*notifiers));
+  AlertService alert_service(io, readers, log, alert_config, std::move(*notifiers),
+                             posture_checker);
   Routes routes(Services{config, limits, metrics, log, committer, readers, reader, auth,
                          check ? &*check : nullptr, &alert_service});
 

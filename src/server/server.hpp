@@ -14,7 +14,9 @@ namespace webshield::server {
 // address cannot be used.
 // `checker` runs the public check on `io`; nullptr turns it off. `alerts`: the alert rules and
 // notifications of the configuration file; nullptr: the defaults, without notifications.
+// `posture_checker` checks the [[domain]]s for the posture alerts; nullptr: none.
 int serve(const ServeConfig& config, const Limits& limits, asio::io_context& io,
-          check::Checker* checker, const analyze::AlertConfig* alerts = nullptr);
+          check::Checker* checker, const analyze::AlertConfig* alerts = nullptr,
+          check::Checker* posture_checker = nullptr);
 
 }  // namespace webshield::server

@@ -6,6 +6,9 @@ state change is delivered once, a second run delivers nothing, a dry run nothing
 shows the alerts at GET /api/v1/alerts and, evaluating on its own, sends nothing already sent,
 but within a minute notifies what a report POSTed to it makes fire; days later the alerts clear, and that is delivered once too. Mail goes out with STARTTLS and
 AUTH (password from a file), and never in clear text to a server that offers no STARTTLS.
+Then the posture alerts: the [[domain]]s are scenario domains of the test world (tests/world/:
+DNS, HTTPS and SMTP servers on loopback), checked by `alerts check` and by the server on its own
+schedule; each posture alert is delivered once to the webhook.
 
 usage: alerts_world.py WEBSHIELD_BINARY
 """
@@ -26,6 +29,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from serve_world import Server, api, cli, post
+from world import running_world
 
 failures, passed = [], []
 
@@ -112,6 +116,7 @@ def main():
         try:
             run(binary, tmp, hook, smtp_port, mailbox)
             starttls(binary, tmp)
+            posture(binary, hook)
         finally:
             smtp.stop()
             httpd.shutdown()
@@ -273,6 +278,110 @@ to = ["ops@example.com"]
     code, out, err = cli(binary, "alerts", "check", "--bogus")
     expect(code == 64, f"bad usage exits 64 ({code})")
 
+
+def posture_keys(posts, path):
+    keys = []
+    for p, body in posts:
+        if p == path:
+            keys += [(a["key"], a["state"]) for a in json.loads(body)["alerts"]]
+    return keys
+
+
+def posture(binary, hook):
+    """[[domain]]s of the test world: a policy in mode testing with an expired MX certificate,
+    and an MX missing from the policy. `alerts check` delivers each posture alert once; the
+    server checks on its own schedule and delivers once as well."""
+    testing = "mx-expired-testing.plain.test"
+    mismatch = "mx-not-in-policy.plain.test"
+    with running_world("webshield-posture-") as (tmp, env):
+        db = tmp / "posture.db"
+        config = tmp / "posture.toml"
+        config.write_text(f"""
+[database]
+url = "sqlite:{db}"
+
+[check]
+enabled = false
+resolver = "{env["WORLD_DNS"]}"
+trust_anchors = ["{env["WORLD_TRUST_ANCHOR"]}"]
+ca_file = "{env["WORLD_CA"]}"
+https_port = {env["WORLD_HTTPS_PORT"]}
+smtp_port = {env["WORLD_SMTP_PORT"]}
+timeout = 5
+
+[alerts]
+interval = 10
+
+[[notify]]
+type = "webhook"
+url = "{hook}/posture"
+
+[[domain]]
+name = "{testing}"
+testing_days = 0
+
+[[domain]]
+name = "{mismatch}"
+""")
+        code, out, err = cli(binary, "alerts", "check", "--config", str(config), "--no-posture")
+        expect(code == 0, f"--no-posture checks nothing: nothing fires (exit {code}: {err[:200]})")
+        shutil.copy(db, tmp / "posture.db.fresh")
+
+        start = len(Receiver.posts)
+        code, out, err = cli(binary, "alerts", "check", "--config", str(config), "--json")
+        time.sleep(0.5)
+        with Receiver.lock:
+            posts = Receiver.posts[start:]
+        answer = json.loads(out) if out.startswith("{") else {}
+        firing = {a["key"]: a for a in answer.get("firing", [])}
+        expected = {f"testing:{testing}", f"cert_expiry:{testing} mx.expired.smtp.plain.test"}
+        expect(code == 1 and expected <= set(firing),
+               f"alerts check fires the posture alerts (exit {code}: {sorted(firing)} "
+               f"{err.strip()[:300]})")
+        expect(any(k.startswith(f"mx_mismatch:{mismatch} ") for k in firing),
+               f"an MX missing from the policy fires ({sorted(firing)})")
+        cert = firing.get(f"cert_expiry:{testing} mx.expired.smtp.plain.test", {})
+        codes = [f["code"] for f in cert.get("evidence", {}).get("findings", [])]
+        expect("mx.cert_expired" in codes and cert.get("evidence", {}).get("not_after")
+               and cert.get("action"),
+               f"the alert carries the finding, the certificate's end and an action ({codes})")
+        sent = posture_keys(posts, "/posture")
+        expect(len(posts) == 1 and {(k, "firing") for k in expected} <= set(sent),
+               f"one POST to the webhook with the posture alerts ({len(posts)}: {sent})")
+
+        start = len(Receiver.posts)
+        code, out, err = cli(binary, "alerts", "check", "--config", str(config))
+        time.sleep(0.5)
+        expect(code == 1 and len(Receiver.posts) == start,
+               f"checked again: still firing, nothing sent again ({len(Receiver.posts) - start})")
+        code, out, err = cli(binary, "alerts", "check", "--config", str(config), "--no-posture")
+        time.sleep(0.5)
+        expect(code == 1 and len(Receiver.posts) == start,
+               "without the checks the posture alerts keep firing, and nothing is sent")
+
+        # The server on a fresh database: it checks the domains a few seconds after the start.
+        shutil.copy(tmp / "posture.db.fresh", db)
+        start = len(Receiver.posts)
+        server = Server(binary, tmp, "--config", str(config), name="posture-serve")
+        try:
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline and len(Receiver.posts) == start:
+                time.sleep(0.5)
+            time.sleep(25)  # two more evaluations of the rules (interval 10 s)
+            posts = Receiver.posts[start:]
+            sent = posture_keys(posts, "/posture")
+            expect(len(posts) == 1 and {(k, "firing") for k in expected} <= set(sent),
+                   f"the server checks on its own and notifies once ({len(posts)}: {sent})")
+            status, body = api(server, "/api/v1/alerts")
+            shown = {a["key"] for a in body.get("firing", [])} if isinstance(body, dict) else set()
+            expect(status == 200 and expected <= shown
+                   and not any(k.startswith("posture_seen") for k in shown),
+                   f"GET /api/v1/alerts lists the posture alerts ({sorted(shown)})")
+        finally:
+            code = server.stop()
+        log = (tmp / "posture-serve.log").read_text()
+        expect(code == 0 and "posture checks done" in log and "cannot evaluate" not in log,
+               f"the server ran the posture checks and stopped cleanly ({code})")
 
 
 def starttls(binary, tmp):

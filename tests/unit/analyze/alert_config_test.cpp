@@ -78,6 +78,10 @@ TEST(AlertConfig, ErrorsNameFileAndLine) {
       {"[[notify]]\ntype = \"mail\"\nurl = \"smtp://mail.example\"\nfrom = \"a@example.com\"\n",
        "w.toml:1"},
       {"[[domain]]\nname = \"bad name\"\n", "w.toml:2"},
+      {"[[domain]]\nname = \"example.com\"\ncert_days = -1\n", "w.toml:3"},
+      {"[[domain]]\nname = \"example.com\"\ntesting_dayz = 3\n", "w.toml:3"},
+      {"[alerts]\nposture_interval = \"30s\"\n", "w.toml:2"},
+      {"[alerts]\ntesting_days = 5000\n", "w.toml:2"},
       {"alerts = 3\n", "w.toml:1"},
   };
   for (auto [text, where] : cases) {
@@ -86,6 +90,32 @@ TEST(AlertConfig, ErrorsNameFileAndLine) {
     ASSERT_FALSE(c);
     EXPECT_EQ(c.error().where.substr(0, where.size()), where) << c.error().describe();
   }
+}
+
+TEST(AlertConfig, PostureSettingsAndTheirDomainOverrides) {
+  auto c = parse_alert_config(
+      "[alerts]\nposture_interval = \"2h\"\ntesting_days = 10\ncert_days = 7\n\n"
+      "[[domain]]\nname = \"example.com\"\ncert_days = 21\n\n[[domain]]\nname = \"example.org\"\n",
+      "w.toml");
+  ASSERT_TRUE(c) << c.error().describe();
+  EXPECT_EQ(c->alerts.posture_interval, 7200);
+  EXPECT_EQ(c->alerts.testing_days, 10);
+  EXPECT_EQ(c->alerts.cert_days, 7);
+  ASSERT_EQ(c->domains.size(), 2u);
+  EXPECT_EQ(c->domains[0].cert_days, 21);
+  EXPECT_FALSE(c->domains[0].testing_days);
+  EXPECT_FALSE(c->domains[1].cert_days);
+  auto again = parse_alert_config(to_toml(*c), "printed");
+  ASSERT_TRUE(again) << again.error().describe();
+  EXPECT_EQ(again->alerts.posture_interval, 7200);
+  EXPECT_EQ(again->domains[0].cert_days, 21);
+  EXPECT_FALSE(again->domains[1].cert_days);
+
+  auto defaults = parse_alert_config("", "w.toml");
+  ASSERT_TRUE(defaults);
+  EXPECT_EQ(defaults->alerts.posture_interval, 6 * 3600);
+  EXPECT_EQ(defaults->alerts.testing_days, 30);
+  EXPECT_EQ(defaults->alerts.cert_days, 14);
 }
 
 TEST(AlertConfig, PlainSmtpOnlyToLoopback) {
