@@ -11,6 +11,7 @@
 
 #include "core/ascii.hpp"
 #include "core/domain_name.hpp"
+#include "core/toml_table.hpp"
 
 namespace webshield::analyze {
 namespace {
@@ -19,94 +20,8 @@ namespace {
 constexpr std::size_t kMaxNotify = 32;
 constexpr std::size_t kMaxDomains = 1000;
 
-std::string where(const toml::node& node, std::string_view file) {
-  return fmt::format("{}:{}", file, node.source().begin.line);
-}
-
-// Reads the keys of one table, refusing any key nobody asked for.
-class Reader {
- public:
-  Reader(const toml::table& table, std::string prefix, std::string_view file)
-      : table_(table), prefix_(std::move(prefix)), file_(file) {}
-
-  template <class T>
-  void read(std::string_view key, T& out) {
-    known_.insert(std::string(key));
-    const toml::node* node = table_.get(key);
-    if (node == nullptr || error_) return;
-    if (auto r = convert(*node, key, out); !r) error_ = r.error();
-  }
-
-  Result<void> finish() {
-    if (error_) return std::unexpected(*error_);
-    for (const auto& [key, node] : table_) {
-      const std::string name(key.str());
-      if (!known_.contains(name))
-        return fail(fmt::format("unknown key {}{}", prefix_, name), where(node, file_));
-    }
-    return {};
-  }
-
-  std::unexpected<Error> refuse(std::string_view key, std::string_view why) {
-    const toml::node* node = table_.get(key);
-    return fail(fmt::format("{}{} {}", prefix_, key, why),
-                node != nullptr ? where(*node, file_) : where(table_, file_));
-  }
-
- private:
-  template <class T>
-  Result<void> convert(const toml::node& node, std::string_view key, T& out) {
-    if constexpr (std::is_same_v<T, bool>) {
-      if (auto v = node.value<bool>()) {
-        out = *v;
-        return {};
-      }
-      return wrong(node, key, "true or false");
-    } else if constexpr (std::is_same_v<T, std::string>) {
-      if (auto v = node.value<std::string>()) {
-        out = *v;
-        return {};
-      }
-      return wrong(node, key, "a string");
-    } else if constexpr (std::is_same_v<T, double>) {
-      if (auto v = node.value<double>(); v && *v >= 0) {
-        out = *v;
-        return {};
-      }
-      return wrong(node, key, "a number, 0 or more");
-    } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
-      out.clear();
-      if (auto v = node.value<std::string>()) {  // one address as a plain string
-        out.push_back(*v);
-        return {};
-      }
-      const toml::array* array = node.as_array();
-      if (array == nullptr) return wrong(node, key, "a string or an array of strings");
-      for (const toml::node& item : *array) {
-        auto v = item.value<std::string>();
-        if (!v) return wrong(item, key, "a string or an array of strings");
-        out.push_back(*v);
-      }
-      return {};
-    } else {
-      auto v = node.value<std::int64_t>();
-      if (!v || *v < 0 || static_cast<std::uint64_t>(*v) > std::numeric_limits<T>::max())
-        return wrong(node, key, "a whole number, 0 or more");
-      out = static_cast<T>(*v);
-      return {};
-    }
-  }
-
-  Result<void> wrong(const toml::node& node, std::string_view key, std::string_view expected) {
-    return fail(fmt::format("{}{} must be {}", prefix_, key, expected), where(node, file_));
-  }
-
-  const toml::table& table_;
-  std::string prefix_;
-  std::string file_;
-  std::set<std::string> known_;
-  std::optional<Error> error_;
-};
+using toml_config::TableReader;
+using toml_config::where;
 
 // "15m", "1h", "900s" or "900" as seconds.
 std::optional<std::int64_t> duration(std::string_view text) {
@@ -140,7 +55,7 @@ std::optional<std::int64_t> duration(std::string_view text) {
 }
 
 Result<void> read_thresholds(const toml::table& t, std::string_view file, AlertThresholds& a) {
-  Reader r(t, "alerts.", file);
+  TableReader r(t, "alerts.", file);
   r.read("enabled", a.enabled);
   // Seconds, or a duration text like "15m".
   auto read_duration = [&](std::string_view key, std::int64_t& out,
@@ -197,7 +112,7 @@ Result<void> read_thresholds(const toml::table& t, std::string_view file, AlertT
 Result<NotifyConfig> read_notify(const toml::table& t, std::string_view file, std::size_t index) {
   NotifyConfig n;
   n.line = static_cast<int>(t.source().begin.line);
-  Reader r(t, fmt::format("notify[{}].", index), file);
+  TableReader r(t, fmt::format("notify[{}].", index), file);
   r.read("type", n.type);
   r.read("format", n.format);
   r.read("url", n.url);
@@ -300,7 +215,7 @@ Result<AlertConfig> parse_alert_config(std::string_view text, std::string_view f
     for (std::size_t i = 0; i < list->size(); ++i) {
       DomainConfig d;
       const toml::table& entry = *list->get(i)->as_table();
-      Reader r(entry, fmt::format("domain[{}].", i), file);
+      TableReader r(entry, fmt::format("domain[{}].", i), file);
       r.read("name", d.name);
       std::int64_t days = 0;
       if (entry.contains("testing_days")) {

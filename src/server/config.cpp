@@ -8,92 +8,13 @@
 #include <set>
 #include <sstream>
 
+#include "core/toml_table.hpp"
+
 namespace webshield::server {
 namespace {
 
-std::string where(const toml::node& node, std::string_view file) {
-  const auto& src = node.source();
-  return fmt::format("{}:{}", file, src.begin.line);
-}
-
-// Reads the keys of one table into `out`, refusing any other key.
-class TableReader {
- public:
-  TableReader(const toml::table& table, std::string_view prefix, std::string_view file)
-      : table_(table), prefix_(prefix), file_(file) {}
-
-  // Reads `key` into `out` when present; the first wrong value is kept for finish().
-  template <class T>
-  void read(std::string_view key, T& out) {
-    known_.insert(std::string(key));
-    const toml::node* node = table_.get(key);
-    if (node == nullptr || error_) return;
-    if (auto r = convert(*node, key, out); !r) error_ = r.error();
-  }
-
-  // After every read: the first wrong value, or a key nobody asked for (a typo).
-  Result<void> finish() {
-    if (error_) return std::unexpected(*error_);
-    for (const auto& [key, node] : table_) {
-      const std::string name(key.str());
-      if (!known_.contains(name))
-        return fail(fmt::format("unknown key {}{}", prefix_, name), where(node, file_));
-    }
-    return {};
-  }
-
- private:
-  template <class T>
-  Result<void> convert(const toml::node& n, std::string_view key, T& out) {
-    const toml::node* node = &n;
-    if constexpr (std::is_same_v<T, bool>) {
-      if (auto v = node->value<bool>()) {
-        out = *v;
-        return {};
-      }
-      return wrong(*node, key, "true or false");
-    } else if constexpr (std::is_same_v<T, std::string>) {
-      if (auto v = node->value<std::string>()) {
-        out = *v;
-        return {};
-      }
-      return wrong(*node, key, "a string");
-    } else if constexpr (std::is_same_v<T, double>) {
-      if (auto v = node->value<double>(); v && *v >= 0) {
-        out = *v;
-        return {};
-      }
-      return wrong(*node, key, "a number, 0 or more");
-    } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
-      const toml::array* array = node->as_array();
-      if (array == nullptr) return wrong(*node, key, "an array of strings");
-      out.clear();
-      for (const toml::node& item : *array) {
-        auto v = item.value<std::string>();
-        if (!v) return wrong(item, key, "an array of strings");
-        out.push_back(*v);
-      }
-      return {};
-    } else {
-      auto v = node->value<std::int64_t>();
-      if (!v || *v < 0 || static_cast<std::uint64_t>(*v) > std::numeric_limits<T>::max())
-        return wrong(*node, key,
-                     fmt::format("a whole number from 0 to {}", std::numeric_limits<T>::max()));
-      out = static_cast<T>(*v);
-      return {};
-    }
-  }
-
-  Result<void> wrong(const toml::node& node, std::string_view key, std::string_view expected) {
-    return fail(fmt::format("{}{} must be {}", prefix_, key, expected), where(node, file_));
-  }
-
-  const toml::table& table_;
-  std::string prefix_;
-  std::string file_;
-  std::set<std::string> known_;
-  std::optional<Error> error_;
-};
+using toml_config::TableReader;
+using toml_config::where;
 
 const toml::table* section(const toml::table& root, std::string_view name) {
   const toml::node* node = root.get(name);
