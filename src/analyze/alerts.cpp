@@ -9,6 +9,7 @@
 #include <set>
 
 #include "core/ascii.hpp"
+#include "explain/explain.hpp"
 
 namespace webshield::analyze {
 namespace {
@@ -266,14 +267,21 @@ class Rules {
       a.evidence = std::move(e);
       const std::string days = fmt::format("{}", fmt::join(a.evidence.days, ", "));
       if (rule == "new_type") {
+        // The plain-language explanation of the type (webshield explain) says what it means
+        // and the usual fix.
+        const explain::Explanation& x = explain::explain(name);
         a.what = fmt::format(
             "{}: senders report {} ({} failed sessions on {}), not reported in the {} days "
-            "before",
-            domain, name, a.evidence.failed, days, t_.baseline_days);
+            "before: {}",
+            domain, name, a.evidence.failed, days, t_.baseline_days, x.summary);
+        const std::string fix =
+            x.fix.empty() ? std::string()
+                          : "Usual fix: " + explain::fill(x.fix.front(), domain, "") + ". ";
         a.action = fmt::format(
-            "Probe the domain now (webshield check {}) and look at which MX hosts and senders "
-            "report {} (webshield summary --domain {} --by mx).",
-            domain, name, domain);
+            "{}Probe the domain now (webshield check {}), look at which MX hosts and senders "
+            "report {} (webshield summary --domain {} --by mx), and read the causes and how "
+            "to confirm them (webshield explain {}).",
+            fix, domain, name, domain, name);
       } else if (rule == "new_mx") {
         a.what = fmt::format(
             "{}: TLS to MX host {} fails ({} failed sessions on {}), not failing in the {} "

@@ -10,6 +10,7 @@
 
 #include "analyze/alert_run.hpp"
 #include "analyze/alert_state.hpp"
+#include "explain/explain.hpp"
 #include "unit/store/store_test_support.hpp"
 
 namespace webshield::analyze {
@@ -216,6 +217,19 @@ TEST_P(AlertsTest, NewTypeFires) {
                      {"certificate-host-mismatch", "mx1.example.com", 2}})});
   EXPECT_EQ(firing(noon(20)),
             (std::set<std::string>{"new_type:example.com certificate-host-mismatch"}));
+  // The alert explains the type in plain words and names its usual fix (webshield explain).
+  auto history = store_->daily(history_selection({}, noon(20)));
+  ASSERT_TRUE(history);
+  const auto alerts = evaluate(*history, {}, noon(20), {});
+  ASSERT_EQ(alerts.size(), 1u);
+  const explain::Explanation& x = explain::explain("certificate-host-mismatch");
+  EXPECT_NE(alerts[0].what.find(x.summary), std::string::npos) << alerts[0].what;
+  ASSERT_FALSE(x.fix.empty());
+  EXPECT_NE(alerts[0].action.find(explain::fill(x.fix.front(), "example.com", "")),
+            std::string::npos)
+      << alerts[0].action;
+  EXPECT_NE(alerts[0].action.find("webshield explain certificate-host-mismatch"),
+            std::string::npos);
 }
 
 TEST_P(AlertsTest, NewOrganisationFailingFires) {
