@@ -3,9 +3,11 @@
 // processes can share the file, foreign keys on. Statements are prepared once and kept; parameters
 // are bound by name ($1, $2, …).
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include <array>
 #include <cerrno>
 #include <cstring>
 #include <unordered_map>
@@ -32,7 +34,7 @@ class WalSync final : public CommitSync {
 
   Result<void> sync() override {
     if (::fdatasync(fd_) != 0)
-      return fail("cannot sync " + path_ + ": " + std::strerror(errno), "sqlite");
+      return fail(fmt::format("cannot sync {}: {}", path_, std::strerror(errno)), "sqlite");
     return {};
   }
 
@@ -76,9 +78,11 @@ class SqliteConnection final : public Connection {
                   "sqlite");
     }
     for (std::size_t i = 0; i < params.size(); ++i) {
-      const std::string name = "$" + std::to_string(i + 1);
-      const int index = sqlite3_bind_parameter_index(s, name.c_str());
-      if (index == 0) return fail("statement has no parameter " + name, "sqlite");
+      std::array<char, 24> name{};  // "$1", "$2", …, without an allocation per parameter
+      fmt::format_to_n(name.data(), name.size() - 1, "${}", i + 1);
+      const int index = sqlite3_bind_parameter_index(s, name.data());
+      if (index == 0)
+        return fail(fmt::format("statement has no parameter {}", name.data()), "sqlite");
       if (bind(s, index, params[i]) != SQLITE_OK) return error();
     }
     Rows rows(static_cast<std::size_t>(sqlite3_column_count(s)));
@@ -110,7 +114,7 @@ class SqliteConnection final : public Connection {
     if (auto read = run("SELECT COUNT(*) FROM sqlite_master", {}); !read)
       return std::unexpected(read.error());
     const int fd = ::open(wal, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return fail(std::string("cannot open ") + wal + ": " + std::strerror(errno));
+    if (fd < 0) return fail(fmt::format("cannot open {}: {}", wal, std::strerror(errno)));
     auto sync = std::make_unique<WalSync>(fd, wal);
     if (auto r = execute("PRAGMA synchronous = NORMAL"); !r) return std::unexpected(r.error());
     return std::unique_ptr<CommitSync>(std::move(sync));
