@@ -4,7 +4,6 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
-#include <fstream>
 #include <limits>
 #include <set>
 #include <sstream>
@@ -180,13 +179,9 @@ bool is_loopback_host(std::string_view host) {
 }
 
 Result<AlertConfig> parse_alert_config(std::string_view text, std::string_view file) {
-  toml::table root;
-  try {
-    root = toml::parse(text, file);
-  } catch (const toml::parse_error& e) {
-    return fail(std::string(e.description()),
-                fmt::format("{}:{}:{}", file, e.source().begin.line, e.source().begin.column));
-  }
+  auto parsed = toml_config::parse(text, file);
+  if (!parsed) return std::unexpected(parsed.error());
+  const toml::table& root = *parsed;
   AlertConfig c;
   if (const toml::node* node = root.get("alerts")) {
     const toml::table* t = node->as_table();
@@ -240,11 +235,9 @@ Result<AlertConfig> parse_alert_config(std::string_view text, std::string_view f
 }
 
 Result<AlertConfig> load_alert_config(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return fail("cannot read the configuration file " + path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_alert_config(text.str(), path);
+  auto text = toml_config::read_file(path);
+  if (!text) return std::unexpected(text.error());
+  return parse_alert_config(*text, path);
 }
 
 std::string to_toml(const AlertConfig& c) {

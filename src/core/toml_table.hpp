@@ -7,9 +7,11 @@
 #include <toml++/toml.h>
 
 #include <cstdint>
+#include <fstream>
 #include <limits>
 #include <optional>
 #include <set>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -22,6 +24,25 @@ namespace webshield::toml_config {
 // "FILE:LINE" of a node.
 inline std::string where(const toml::node& node, std::string_view file) {
   return fmt::format("{}:{}", file, node.source().begin.line);
+}
+
+// The whole document, or the parser's message at FILE:LINE:COLUMN.
+inline Result<toml::table> parse(std::string_view text, std::string_view file) {
+  try {
+    return toml::parse(text, file);
+  } catch (const toml::parse_error& e) {
+    return fail(std::string(e.description()),
+                fmt::format("{}:{}:{}", file, e.source().begin.line, e.source().begin.column));
+  }
+}
+
+// The text of a configuration file.
+inline Result<std::string> read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return fail("cannot read the configuration file " + path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
 }
 
 // Reads the keys of one table; `prefix` ("server.", "notify[2].") names them in messages.

@@ -4,7 +4,6 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
-#include <fstream>
 #include <set>
 #include <sstream>
 
@@ -24,13 +23,9 @@ const toml::table* section(const toml::table& root, std::string_view name) {
 }  // namespace
 
 Result<ServeConfig> parse_config(std::string_view text, std::string_view file) {
-  toml::table root;
-  try {
-    root = toml::parse(text, file);
-  } catch (const toml::parse_error& e) {
-    return fail(std::string(e.description()),
-                fmt::format("{}:{}:{}", file, e.source().begin.line, e.source().begin.column));
-  }
+  auto parsed = toml_config::parse(text, file);
+  if (!parsed) return std::unexpected(parsed.error());
+  const toml::table& root = *parsed;
   ServeConfig c;
   for (const auto& [key, node] : root) {
     const std::string name(key.str());
@@ -92,11 +87,9 @@ Result<ServeConfig> parse_config(std::string_view text, std::string_view file) {
 }
 
 Result<ServeConfig> load_config(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return fail("cannot read the configuration file " + path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_config(text.str(), path);
+  auto text = toml_config::read_file(path);
+  if (!text) return std::unexpected(text.error());
+  return parse_config(*text, path);
 }
 
 std::string to_toml(const ServeConfig& c) {
