@@ -157,27 +157,39 @@ class Rules {
     return a;
   }
 
-  // Rule "rate": a recent day with enough sessions and a failure rate at the threshold or above.
-  void rate_rule(const std::string& domain, const DomainHistory& d) {
+  // The recent days on which `holds(sessions, rate)`: their counts and failing reports as
+  // evidence, the first of them and the worst rate.
+  struct RecentDays {
     std::optional<UnixSeconds> first;
     double worst = 0;
-    Evidence e;
+    Evidence evidence;
+  };
+  template <class Holds>
+  RecentDays recent_days(const DomainHistory& d, Holds holds) const {
+    RecentDays out;
     std::set<store::Id> reports;
     for (const auto& [day, totals] : d.days) {
       if (!recent(day)) continue;
-      const std::uint64_t sessions = totals.successful + totals.failed;
       const double rate = rate_of(totals.successful, totals.failed);
-      if (sessions < t_.rate_min_sessions || rate < t_.rate_threshold) continue;
-      if (!first) first = day;
-      worst = std::max(worst, rate);
-      e.days.push_back(day_text(day));
-      e.successful += totals.successful;
-      e.failed += totals.failed;
+      if (!holds(totals.successful + totals.failed, rate)) continue;
+      if (!out.first) out.first = day;
+      out.worst = std::max(out.worst, rate);
+      out.evidence.days.push_back(day_text(day));
+      out.evidence.successful += totals.successful;
+      out.evidence.failed += totals.failed;
       reports.insert(totals.failing_reports.begin(), totals.failing_reports.end());
     }
+    out.evidence.reports = capped(reports);
+    out.evidence.rate = out.worst;
+    return out;
+  }
+
+  // Rule "rate": a recent day with enough sessions and a failure rate at the threshold or above.
+  void rate_rule(const std::string& domain, const DomainHistory& d) {
+    auto [first, worst, e] = recent_days(d, [&](std::uint64_t sessions, double rate) {
+      return sessions >= t_.rate_min_sessions && rate >= t_.rate_threshold;
+    });
     if (!first) return;
-    e.reports = capped(reports);
-    e.rate = worst;
     Alert& a = add("rate", domain, domain);
     a.since = *first;
     a.what =
@@ -202,27 +214,11 @@ class Rules {
     if (baseline.empty() || static_cast<std::int64_t>(baseline.size()) < t_.baseline_min_days)
       return;
     const double base = median(baseline);
-    std::optional<UnixSeconds> first;
-    double worst = 0;
-    Evidence e;
-    std::set<store::Id> reports;
-    for (const auto& [day, totals] : d.days) {
-      if (!recent(day)) continue;
-      const std::uint64_t sessions = totals.successful + totals.failed;
-      const double rate = rate_of(totals.successful, totals.failed);
-      if (sessions < t_.rate_min_sessions || rate < t_.jump_min_rate || rate < t_.jump_factor * base
-          || rate <= base)
-        continue;
-      if (!first) first = day;
-      worst = std::max(worst, rate);
-      e.days.push_back(day_text(day));
-      e.successful += totals.successful;
-      e.failed += totals.failed;
-      reports.insert(totals.failing_reports.begin(), totals.failing_reports.end());
-    }
+    auto [first, worst, e] = recent_days(d, [&](std::uint64_t sessions, double rate) {
+      return sessions >= t_.rate_min_sessions && rate >= t_.jump_min_rate
+             && rate >= t_.jump_factor * base && rate > base;
+    });
     if (!first) return;
-    e.reports = capped(reports);
-    e.rate = worst;
     e.baseline_rate = base;
     Alert& a = add("jump", domain, domain);
     a.since = *first;

@@ -100,6 +100,39 @@ class DomainRules {
   std::vector<Alert> alerts_;
 };
 
+// record_changed and record_broken for one DNS record: `seen` holds the value the last check
+// saw and takes `current`; `name` ("TLS-RPT") and `prefix` ("tlsrpt.") name its findings.
+struct RecordRule {
+  std::string_view name;
+  std::string_view prefix;
+  std::string_view changed_action;
+  std::string broken_action;
+};
+
+void record_rules(DomainRules& rules, const check::CheckResult& r, const std::string& subject,
+                  const RecordRule& rule, std::optional<std::string>& seen,
+                  const std::string& current) {
+  const std::string& d = r.domain;
+  if (seen && *seen != current) {
+    Evidence e;
+    e.findings = evidence_of(r.findings, rule.prefix, Severity::error);
+    e.previous = *seen;
+    e.current = current;
+    rules.fire("record_changed", subject,
+               fmt::format("{}: the {} record changed from '{}' to '{}'", d, rule.name,
+                           shown(*seen), shown(current)),
+               std::move(e), std::string(rule.changed_action));
+  }
+  seen = current;
+  if (auto errors = evidence_of(r.findings, rule.prefix, Severity::error); !errors.empty()) {
+    Evidence e;
+    const std::string first = errors.front().message;
+    e.findings = std::move(errors);
+    rules.fire("record_broken", subject, fmt::format("{}: {} is broken: {}", d, rule.name, first),
+               std::move(e), rule.broken_action);
+  }
+}
+
 }  // namespace
 
 bool is_posture_rule(std::string_view rule) {
@@ -127,29 +160,14 @@ PostureEvaluation evaluate_posture(const check::CheckResult& r,
     std::string current;
     for (const std::string& rec : records)
       current += (current.empty() ? "" : "\n") + rec;
-    if (seen.tlsrpt && *seen.tlsrpt != current) {
-      Evidence e;
-      e.findings = evidence_of(r.findings, "tlsrpt.", Severity::error);
-      e.previous = *seen.tlsrpt;
-      e.current = current;
-      rules.fire("record_changed", tlsrpt_subject,
-                 fmt::format("{}: the TLS-RPT record changed from '{}' to '{}'", d,
-                             shown(*seen.tlsrpt), shown(current)),
-                 std::move(e),
-                 "If nobody meant to change it, find out who did: reports now go to the rua "
-                 "destinations of the new record.");
-    }
-    seen.tlsrpt = current;
-    if (auto errors = evidence_of(r.findings, "tlsrpt.", Severity::error); !errors.empty()) {
-      Evidence e;
-      const std::string first = errors.front().message;
-      e.findings = std::move(errors);
-      rules.fire("record_broken", tlsrpt_subject,
-                 fmt::format("{}: TLS-RPT is broken: {}", d, first), std::move(e),
-                 fmt::format("Fix the _smtp._tls.{} record or its destinations ({}): until then "
-                             "senders send no reports.",
-                             d, check_hint));
-    }
+    record_rules(rules, r, tlsrpt_subject,
+                 {"TLS-RPT", "tlsrpt.",
+                  "If nobody meant to change it, find out who did: reports now go to the rua "
+                  "destinations of the new record.",
+                  fmt::format("Fix the _smtp._tls.{} record or its destinations ({}): until then "
+                              "senders send no reports.",
+                              d, check_hint)},
+                 seen.tlsrpt, current);
   }
 
   // MTA-STS record (RFC 8461 §3.1) and policy (§3.2).
@@ -162,29 +180,14 @@ PostureEvaluation evaluate_posture(const check::CheckResult& r,
     rules.keep("policy_changed", d);
   } else {
     const std::string current = r.mta_sts.record.value_or("");
-    if (seen.mta_sts && *seen.mta_sts != current) {
-      Evidence e;
-      e.findings = evidence_of(r.findings, "mta_sts.", Severity::error);
-      e.previous = *seen.mta_sts;
-      e.current = current;
-      rules.fire("record_changed", sts_subject,
-                 fmt::format("{}: the MTA-STS record changed from '{}' to '{}'", d,
-                             shown(*seen.mta_sts), shown(current)),
-                 std::move(e),
-                 "If nobody meant to change it, find out who did; a new id makes senders "
-                 "fetch the policy again.");
-    }
-    seen.mta_sts = current;
-    if (auto errors = evidence_of(r.findings, "mta_sts.", Severity::error); !errors.empty()) {
-      Evidence e;
-      const std::string first = errors.front().message;
-      e.findings = std::move(errors);
-      rules.fire("record_broken", sts_subject, fmt::format("{}: MTA-STS is broken: {}", d, first),
-                 std::move(e),
-                 fmt::format("Fix the _mta-sts.{} record or the policy at mta-sts.{} ({}): "
-                             "senders without a cached policy deliver without it.",
-                             d, d, check_hint));
-    }
+    record_rules(rules, r, sts_subject,
+                 {"MTA-STS", "mta_sts.",
+                  "If nobody meant to change it, find out who did; a new id makes senders "
+                  "fetch the policy again.",
+                  fmt::format("Fix the _mta-sts.{} record or the policy at mta-sts.{} ({}): "
+                              "senders without a cached policy deliver without it.",
+                              d, d, check_hint)},
+                 seen.mta_sts, current);
   }
   const bool no_policy = !sts_unknown && !r.mta_sts.record;  // nothing published
   const std::optional<records::StsPolicy>& policy = r.mta_sts.policy;

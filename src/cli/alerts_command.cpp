@@ -13,6 +13,7 @@
 #include "analyze/posture_check.hpp"
 #include "cli/check_options.hpp"
 #include "cli/commands.hpp"
+#include "cli/config_file.hpp"
 #include "cli/store_options.hpp"
 #include "core/time.hpp"
 #include "server/config.hpp"
@@ -126,21 +127,15 @@ void add_alerts_command(CLI::App& app, int& status) {
     std::string url = args->db.url;
     CheckArgs file_check;
     if (!args->config.empty()) {
-      auto loaded = analyze::load_alert_config(args->config);
+      auto loaded = load_config_file(args->config);
       if (!loaded) {
         std::cerr << "webshield: " << loaded.error().describe() << '\n';
         status = kExitUsage;
         return;
       }
-      config = std::move(*loaded);
-      auto serve = server::load_config(args->config);
-      if (!serve) {
-        std::cerr << "webshield: " << serve.error().describe() << '\n';
-        status = kExitUsage;
-        return;
-      }
-      if (url.empty()) url = serve->database;
-      file_check = check_args_of(serve->check);
+      config = std::move(loaded->alerts);
+      if (url.empty()) url = loaded->serve.database;
+      file_check = check_args_of(loaded->serve.check);
     }
     UnixSeconds now = static_cast<UnixSeconds>(std::time(nullptr));
     if (!args->now.empty()) {

@@ -5,10 +5,9 @@
 #include <iostream>
 #include <memory>
 
-#include "analyze/alert_config.hpp"
 #include "cli/commands.hpp"
+#include "cli/config_file.hpp"
 #include "core/limits.hpp"
-#include "server/config.hpp"
 
 namespace webshield::cli {
 namespace {
@@ -37,20 +36,14 @@ void add_config_command(CLI::App& app, int& status) {
     server::ServeConfig settings;
     analyze::AlertConfig alerts;
     if (!args->file.empty()) {
-      auto loaded_alerts = analyze::load_alert_config(args->file);
-      if (!loaded_alerts) {
-        std::cerr << "webshield: " << loaded_alerts.error().describe() << '\n';
-        status = kExitUsage;
-        return;
-      }
-      alerts = std::move(*loaded_alerts);
-      auto loaded = server::load_config(args->file);
+      auto loaded = load_config_file(args->file);
       if (!loaded) {
         std::cerr << "webshield: " << loaded.error().describe() << '\n';
         status = kExitUsage;
         return;
       }
-      settings = std::move(*loaded);
+      settings = std::move(loaded->serve);
+      alerts = std::move(loaded->alerts);
     }
     std::cout << "# webshield serve (flags given to it win over these)\n"
               << server::to_toml(settings) << '\n'

@@ -6,6 +6,7 @@
 
 #include "cli/check_options.hpp"
 #include "cli/commands.hpp"
+#include "cli/config_file.hpp"
 #include "net/guarded.hpp"
 #include "server/config.hpp"
 #include "server/server.hpp"
@@ -56,18 +57,13 @@ int run_serve(const CLI::App& cmd, const ServeArgs& args) {
   server::ServeConfig config;
   analyze::AlertConfig alerts;
   if (!args.config_file.empty()) {
-    auto loaded = server::load_config(args.config_file);
+    auto loaded = load_config_file(args.config_file);
     if (!loaded) {
       std::cerr << "webshield: " << loaded.error().describe() << '\n';
       return kExitUsage;
     }
-    config = std::move(*loaded);
-    auto loaded_alerts = analyze::load_alert_config(args.config_file);
-    if (!loaded_alerts) {
-      std::cerr << "webshield: " << loaded_alerts.error().describe() << '\n';
-      return kExitUsage;
-    }
-    alerts = std::move(*loaded_alerts);
+    config = std::move(loaded->serve);
+    alerts = std::move(loaded->alerts);
   }
   apply_flags(cmd, args, config);
 
