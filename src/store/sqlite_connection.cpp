@@ -204,7 +204,14 @@ Result<std::unique_ptr<Connection>> connect_sqlite(const std::string& path) {
                 + (mode->empty() ? std::string() : mode->text(0, 0)) + "')");
   }
   // FULL: the WAL is synced at every commit, so a stored report survives a power cut.
-  if (auto r = conn->execute("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;"); !r)
+  // A checkpoint (copying the WAL into the database file, with two syncs) once the WAL holds
+  // 64 MiB instead of SQLite's 4 MiB: a page changed by many commits in between is copied once,
+  // and a busy writer stops for it a sixteenth as often. The file is cut back to 64 MiB after a
+  // larger transaction.
+  if (auto r = conn->execute("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;"
+                             " PRAGMA wal_autocheckpoint = 16384;"
+                             " PRAGMA journal_size_limit = 67108864;");
+      !r)
     return std::unexpected(r.error());
   return std::unique_ptr<Connection>(std::move(conn));
 }
