@@ -9,18 +9,23 @@
 #      parsed, stored and committed to disk (group commit);
 #   4. webshield again, paced with wrk's delay() hook to about half its peak rate, for p50/p99
 #      latency under ordinary load, with reports it has not seen yet;
-#   5. the number of stored reports (`webshield db status`) is compared with the 201 answers.
-# It prints requests/s of both, the ratio (target >= 0.5) and the paced latency.
+#   5. the number of stored reports (`webshield db status`) is compared with the 201 answers;
+#   6. the same reports without HTTP (bench/store_posts.cpp): decoded and parsed on one thread,
+#      then stored by the server's Committer with as many in flight as wrk has connections, into
+#      another fresh database: the most the endpoint could answer if HTTP cost nothing.
+# It prints requests/s of both, the ratio (target >= 0.5), the paced latency and the ceilings.
 #
-# usage: bench/serve_http.sh [BUILD_DIR] [SECONDS]     (default build 20)
-#   BENCH_REPORTS (default 12,000 x SECONDS), BENCH_CONNECTIONS (64), BENCH_THREADS (2)
+# usage: bench/serve_http.sh [BUILD_DIR] [SECONDS]     (default build 20; a build with
+#        -DWEBSHIELD_BENCH=ON and the targets webshield and webshield_bench_store_posts)
+#   BENCH_REPORTS (default 20,000 x SECONDS), BENCH_CONNECTIONS (64), BENCH_THREADS (2)
 set -euo pipefail
 build=${1:-build}
 seconds=${2:-20}
-reports=${BENCH_REPORTS:-$((seconds * 12000))}
+reports=${BENCH_REPORTS:-$((seconds * 20000))}
 connections=${BENCH_CONNECTIONS:-64}
 threads=${BENCH_THREADS:-2}
 binary=$(realpath "$build/webshield")
+store_posts=$(realpath "$build/bench/webshield_bench_store_posts")
 work=$(mktemp -d /tmp/webshield-bench-XXXXXX)
 nginx_pid=
 server_pid=
@@ -34,7 +39,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-for tool in wrk nginx python3; do
+for tool in wrk nginx python3 "$binary" "$store_posts"; do
   command -v "$tool" >/dev/null || { echo "needs $tool (apt-get install wrk nginx-light python3)"; exit 1; }
 done
 
@@ -250,13 +255,18 @@ stop "$server_pid"
 server_pid=
 
 stored=$("$binary" db status --db "$db" | awk '/^reports/ { print $2 }')
+
+# --- the same reports without HTTP: reading alone, and the store alone
+echo "== without HTTP: the $reports reports read, then stored with $connections in flight"
+"$store_posts" "$work/reports.bin" "sqlite:$work/store.db" "$connections" >"$work/store.txt"
+
 /usr/bin/python3 - "$work" "$stored" "$reports" "$connections" <<'PY'
 import re, sys
 work, stored, reports, connections = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
 def result(name):
     line = next(l for l in open(f"{work}/{name}.txt") if l.startswith("RESULT"))
     return {k: float(v) for k, v in re.findall(r"(\w+)=([\d.]+)", line)}
-nginx, peak, paced = result("nginx"), result("peak"), result("paced")
+nginx, peak, paced, alone = result("nginx"), result("peak"), result("paced"), result("store")
 calibration = {"created": sum(float(re.search(r"created=(\d+)", l).group(1))
                               for l in open(f"{work}/calibration.txt"))}
 print()
@@ -270,6 +280,10 @@ print(f"webshield at ~half: {paced['rps']:9.0f} requests/s achieved ({paced['rps
 print(f"  answers: {paced['created']:.0f} stored (201), {paced['ok']:.0f} duplicates (200), "
       f"{paced['other']:.0f} other, {paced['errors']:.0f} socket errors")
 print(f"  (at the peak: p50 {peak['p50_ms']:.2f} ms, p99 {peak['p99_ms']:.2f} ms)")
+print(f"without HTTP, same reports: read (gunzip + parse, one thread) {alone['read_rps']:9.0f} reports/s")
+print(f"  stored by the Committer, {connections} in flight: {alone['store_rps']:9.0f} reports/s "
+      f"in {alone['commits']:.0f} commits; webshield serve reaches {peak['rps'] / alone['store_rps']:.2f} of it, "
+      f"and this store alone would be {alone['store_rps'] / nginx['rps']:.2f} of nginx")
 answered = int(peak["created"] + calibration["created"] + paced["created"])
 # wrk stops with requests in flight (at most one per connection in each of the four runs): the server may have
 # stored those without wrk counting the answer.
