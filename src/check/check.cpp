@@ -95,9 +95,22 @@ struct RuaOutcome {
 struct HostOutcome {
   MxResult result;
   Findings findings;
-  std::optional<net::SmtpProbeResult> probe;
+  std::optional<net::SmtpProbeResult> probe;  // of the last address tried
+  std::size_t addresses_tried = 0;
   std::vector<dns::Tlsa> usable_tlsa;  // only when the TLSA answer was secure
 };
+
+// Like a sender (RFC 5321 §5.1), the check tries the next address of an MX when one cannot be
+// reached, up to this many: every silent address costs a whole timeout.
+constexpr std::size_t kProbedAddresses = 2;
+
+// "192.0.2.1" or "192.0.2.1, 2001:db8::1": the addresses of an MX that were tried.
+std::string tried(const HostOutcome& host) {
+  std::string out;
+  for (std::size_t i = 0; i < host.addresses_tried; ++i)
+    out += (i == 0 ? "" : ", ") + host.result.addresses[i];
+  return out;
+}
 
 class DomainCheck {
  public:
@@ -335,7 +348,7 @@ class DomainCheck {
     };
     if (p.refused) {  // the public check's address guard: p.error says why
       report("mx.unreachable", Severity::unknown,
-             fmt::format("{} ({}) was not probed: {}", name, mx.addresses.front(), p.error),
+             fmt::format("{} ({}) was not probed: {}", name, tried(host), p.error),
              "RFC 5321 §3.1");
       return;
     }
@@ -343,7 +356,7 @@ class DomainCheck {
       report("mx.unreachable", Severity::unknown,
              fmt::format("port {} of {} ({}) could not be reached: {}; often blocked where the "
                          "check runs, so this is not the domain's fault",
-                         options_.smtp_port, name, mx.addresses.front(), p.error),
+                         options_.smtp_port, name, tried(host), p.error),
              "RFC 5321 §3.1");
       return;
     }
@@ -649,10 +662,12 @@ class DomainCheck {
     }
     // Named locals, never temporaries, in co_await expressions: g++ 12 destroys temporaries
     // that live across a suspension twice.
-    if (options_.parts.smtp && !out.result.addresses.empty()) {
+    const std::size_t probed =
+        options_.parts.smtp ? std::min(out.result.addresses.size(), kProbedAddresses) : 0;
+    while (out.addresses_tried < probed && !(out.probe && out.probe->connected)) {
       net::SmtpProbeRequest request;
       request.host = mx.exchange;
-      request.address = out.result.addresses.front();
+      request.address = out.result.addresses[out.addresses_tried++];
       request.port = options_.smtp_port;
       request.timeout = options_.timeout;
       out.probe = co_await smtp_.probe(std::move(request));

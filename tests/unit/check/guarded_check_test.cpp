@@ -1,12 +1,14 @@
 // The public check behind the address guard: a domain whose policy host, MX host and reporting
 // endpoint point at special-purpose addresses gets findings that say why nothing was probed,
-// and no probe reaches the real clients.
+// and no probe reaches the real clients. And the MX probe's addresses: the next one is tried
+// when one cannot be reached, as a sender would.
 #include <gtest/gtest.h>
 
 #include <map>
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "check/check.hpp"
 #include "core/domain_name.hpp"
@@ -134,6 +136,76 @@ TEST(GuardedCheck, SaysWhyNothingWasProbed) {
   EXPECT_NE(rua->message.find("not connecting to fd00::1: unique-local (fc00::/7)"),
             std::string::npos)
       << rua->message;
+}
+
+// Answers from a script by address; records the addresses asked, in order.
+class ScriptedSmtp final : public net::SmtpProber {
+ public:
+  std::map<std::string, net::SmtpProbeResult> results;
+  std::vector<std::string> asked;
+
+  asio::awaitable<net::SmtpProbeResult> probe(net::SmtpProbeRequest request) override {
+    asked.push_back(request.address);
+    net::SmtpProbeResult r;
+    r.error = "connection refused";
+    if (auto it = results.find(request.address); it != results.end()) r = it->second;
+    co_return r;
+  }
+};
+
+CheckResult check_mx_with(ScriptedSmtp& smtp, const std::vector<std::string>& a_records) {
+  asio::io_context io;
+  FakeResolver resolver(io);
+  resolver.add("example.com", dns::kMx, std::string("\0\x0a", 2) + wire_name("mx.example.com"));
+  for (const std::string& a : a_records)
+    resolver.add("mx.example.com", dns::kA, a);
+  NeverHttps https;
+  Checker checker(resolver, https, smtp, CheckOptions{});
+  std::optional<CheckResult> result;
+  asio::co_spawn(io, checker.check(DomainName::parse("example.com").value()),
+                 [&](std::exception_ptr e, CheckResult r) {
+                   if (e) std::rethrow_exception(e);
+                   result = std::move(r);
+                 });
+  io.run();
+  EXPECT_TRUE(result.has_value());
+  return result.value_or(CheckResult{});
+}
+
+const std::string kFirst("\xc0\0\x02\x01", 4);   // 192.0.2.1
+const std::string kSecond("\xc0\0\x02\x02", 4);  // 192.0.2.2
+const std::string kThird("\xc0\0\x02\x03", 4);   // 192.0.2.3
+
+TEST(CheckMxAddresses, TriesTheNextAddressWhenOneCannotBeReached) {
+  ScriptedSmtp smtp;
+  net::SmtpProbeResult up;
+  up.connected = true;  // a banner, but no STARTTLS offered
+  smtp.results["192.0.2.2"] = up;
+  const CheckResult result = check_mx_with(smtp, {kFirst, kSecond});
+  EXPECT_EQ(smtp.asked, (std::vector<std::string>{"192.0.2.1", "192.0.2.2"}));
+  EXPECT_EQ(find(result.findings, "mx.unreachable"), nullptr);
+  EXPECT_NE(find(result.findings, "mx.starttls_missing"), nullptr);
+}
+
+TEST(CheckMxAddresses, StopsAtTheFirstAddressThatAnswers) {
+  ScriptedSmtp smtp;
+  net::SmtpProbeResult up;
+  up.connected = true;
+  smtp.results["192.0.2.1"] = up;
+  (void)check_mx_with(smtp, {kFirst, kSecond});
+  EXPECT_EQ(smtp.asked, std::vector<std::string>{"192.0.2.1"});
+}
+
+TEST(CheckMxAddresses, NamesEveryAddressTriedWhenNoneAnswers) {
+  ScriptedSmtp smtp;
+  const CheckResult result = check_mx_with(smtp, {kFirst, kSecond, kThird});
+  EXPECT_EQ(smtp.asked, (std::vector<std::string>{"192.0.2.1", "192.0.2.2"}));  // at most two
+  const Finding* mx = find(result.findings, "mx.unreachable");
+  ASSERT_NE(mx, nullptr);
+  EXPECT_NE(mx->message.find("port 25 of mx.example.com (192.0.2.1, 192.0.2.2) could not be "
+                             "reached: connection refused"),
+            std::string::npos)
+      << mx->message;
 }
 
 }  // namespace
