@@ -86,6 +86,18 @@ class NeverSmtp final : public net::SmtpProber {
   }
 };
 
+// Checks example.com with `checker`, whose resolver answers on `io`.
+std::optional<CheckResult> check_example_com(asio::io_context& io, Checker& checker) {
+  std::optional<CheckResult> result;
+  asio::co_spawn(io, checker.check(DomainName::parse("example.com").value()),
+                 [&](std::exception_ptr e, CheckResult r) {
+                   if (e) std::rethrow_exception(e);
+                   result = std::move(r);
+                 });
+  io.run();
+  return result;
+}
+
 const Finding* find(const Findings& findings, std::string_view code) {
   for (const Finding& f : findings)
     if (f.code == code) return &f;
@@ -109,13 +121,7 @@ TEST(GuardedCheck, SaysWhyNothingWasProbed) {
   net::GuardedSmtpProber guarded_smtp(smtp);
   Checker checker(resolver, guarded_https, guarded_smtp, CheckOptions{});
 
-  std::optional<CheckResult> result;
-  asio::co_spawn(io, checker.check(DomainName::parse("example.com").value()),
-                 [&](std::exception_ptr e, CheckResult r) {
-                   if (e) std::rethrow_exception(e);
-                   result = std::move(r);
-                 });
-  io.run();
+  const std::optional<CheckResult> result = check_example_com(io, checker);
   ASSERT_TRUE(result.has_value());
 
   const Finding* policy = find(result->findings, "mta_sts.policy_unreachable");
@@ -161,13 +167,7 @@ CheckResult check_mx_with(ScriptedSmtp& smtp, const std::vector<std::string>& a_
     resolver.add("mx.example.com", dns::kA, a);
   NeverHttps https;
   Checker checker(resolver, https, smtp, CheckOptions{});
-  std::optional<CheckResult> result;
-  asio::co_spawn(io, checker.check(DomainName::parse("example.com").value()),
-                 [&](std::exception_ptr e, CheckResult r) {
-                   if (e) std::rethrow_exception(e);
-                   result = std::move(r);
-                 });
-  io.run();
+  auto result = check_example_com(io, checker);
   EXPECT_TRUE(result.has_value());
   return result.value_or(CheckResult{});
 }
