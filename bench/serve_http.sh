@@ -40,7 +40,7 @@ cleanup() {
 trap cleanup EXIT
 
 for tool in wrk nginx python3 "$binary" "$store_posts"; do
-  command -v "$tool" >/dev/null || { echo "needs $tool (apt-get install wrk nginx-light python3)"; exit 1; }
+  command -v "$tool" >/dev/null || { echo "needs $tool (apt-get install wrk nginx-light python3; the build: bench/README.md)"; exit 1; }
 done
 
 echo "generating $reports gzipped reports in $work"
