@@ -108,26 +108,21 @@ int main(int argc, char** argv) {
   std::size_t done = 0;
   std::size_t stored = 0;
   std::string failure;
-  std::function<void()> send_next;  // declared first: the Committer's threads call it
+  std::function<void()> send_next;  // outlives the Committer, whose threads call it
   {
     server::Committer committer(url, metrics);
-    // Called on the Committer's threads as each report is answered: the next one goes in.
-    auto on_answer = [&](webshield::Result<store::Added> added) {
-      const std::lock_guard lock(mutex);
-      ++done;
-      if (!added) {
-        failure = added.error().describe();
-      } else if (added->outcome == store::Outcome::stored) {
-        ++stored;
-      }
-      answered.notify_one();
-    };
+    // With `mutex` held: the next report goes in, and its answer sends the one after it.
     send_next = [&] {
-      const std::size_t n = next++;
-      committer.enqueue(std::move(reports[n]), [&](webshield::Result<store::Added> added) {
-        on_answer(std::move(added));
+      committer.enqueue(std::move(reports[next++]), [&](webshield::Result<store::Added> added) {
         const std::lock_guard lock(mutex);
+        ++done;
+        if (!added) {
+          failure = added.error().describe();
+        } else if (added->outcome == store::Outcome::stored) {
+          ++stored;
+        }
         if (next < reports.size() && failure.empty()) send_next();
+        answered.notify_one();
       });
     };
     start = Clock::now();

@@ -4,8 +4,6 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
-#include <limits>
-#include <set>
 #include <sstream>
 
 #include "core/ascii.hpp"
@@ -232,12 +230,6 @@ Result<AlertConfig> parse_alert_config(std::string_view text, std::string_view f
     }
   }
   return c;
-}
-
-Result<AlertConfig> load_alert_config(const std::string& path) {
-  auto text = toml_config::read_file(path);
-  if (!text) return std::unexpected(text.error());
-  return parse_alert_config(*text, path);
 }
 
 std::string to_toml(const AlertConfig& c) {

@@ -76,7 +76,6 @@ struct AlertConfig {
 
 // `file` names the file in messages ("webshield.toml:12: alerts.jump_factor must be …").
 Result<AlertConfig> parse_alert_config(std::string_view toml, std::string_view file);
-Result<AlertConfig> load_alert_config(const std::string& path);
 
 // The effective settings as TOML that parse_alert_config reads back (passwords are in files,
 // never in the configuration).

@@ -4,7 +4,6 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
-#include <set>
 #include <sstream>
 
 #include "core/toml_table.hpp"
@@ -84,12 +83,6 @@ Result<ServeConfig> parse_config(std::string_view text, std::string_view file) {
   if (c.check.concurrency == 0)
     return fail("check.concurrency must be 1 or more", std::string(file));
   return c;
-}
-
-Result<ServeConfig> load_config(const std::string& path) {
-  auto text = toml_config::read_file(path);
-  if (!text) return std::unexpected(text.error());
-  return parse_config(*text, path);
 }
 
 std::string to_toml(const ServeConfig& c) {

@@ -52,7 +52,6 @@ struct ServeConfig {
 
 // `file` names the file in messages.
 Result<ServeConfig> parse_config(std::string_view toml, std::string_view file);
-Result<ServeConfig> load_config(const std::string& path);
 
 // The effective configuration as TOML that parse_config reads back.
 std::string to_toml(const ServeConfig& config);

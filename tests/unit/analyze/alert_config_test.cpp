@@ -4,6 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <iterator>
+#include <string>
+
 namespace webshield::analyze {
 namespace {
 
@@ -128,7 +132,11 @@ TEST(AlertConfig, PlainSmtpOnlyToLoopback) {
 }
 
 TEST(AlertConfig, ThePackagedExampleIsValid) {
-  auto c = load_alert_config(std::string(WEBSHIELD_SOURCE_DIR) + "/packaging/webshield.toml");
+  const std::string path = std::string(WEBSHIELD_SOURCE_DIR) + "/packaging/webshield.toml";
+  std::ifstream in(path);
+  if (!in) GTEST_FAIL() << "missing " << path;
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto c = parse_alert_config(text, path);
   ASSERT_TRUE(c) << c.error().describe();
   EXPECT_EQ(c->alerts.interval, 900);
 }

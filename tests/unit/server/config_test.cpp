@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <iterator>
 #include <sstream>
 
 namespace webshield::server {
@@ -84,7 +85,8 @@ TEST(ServeConfig, ThePackagedExampleIsValid) {
   const std::string path = std::string(WEBSHIELD_SOURCE_DIR) + "/packaging/webshield.toml";
   std::ifstream in(path);
   if (!in) GTEST_FAIL() << "missing " << path;
-  auto c = load_config(path);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto c = parse_config(text, path);
   ASSERT_TRUE(c) << c.error().describe();
 }
 
