@@ -35,6 +35,7 @@ class TimedResolver final : public dns::Resolver {
       done(std::move(answer));
     });
   }
+  std::size_t questions() const override { return inner_.questions(); }
 
  private:
   dns::Resolver& inner_;

@@ -15,8 +15,9 @@ build_packages=(cmake ninja-build g++ pkg-config libidn2-dev libfmt-dev nlohmann
 # The test world (tests/world/world.sh) needs knot, unbound, nginx, an SMTP server and Dovecot
 # from Debian; the store tests start their own PostgreSQL (tests/world/postgres.sh) from Debian's
 # postgresql. The browser test of the web pages (tests/e2e/dashboard.mjs) drives Debian's chromium.
-test_packages=(googletest libgtest-dev libgmock-dev clang-19 libclang-rt-19-dev clang-format
-               python3 knot knot-dnsutils nginx-light openssl python3-aiosmtpd python3-dkim
+# The test build compiles the benchmarks of bench/ too (Google Benchmark), so they keep building.
+test_packages=(googletest libgtest-dev libgmock-dev libbenchmark-dev clang-19 libclang-rt-19-dev
+               clang-format python3 knot knot-dnsutils nginx-light openssl python3-aiosmtpd python3-dkim
                unbound postgresql dovecot-imapd chromium)
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }

@@ -1,12 +1,12 @@
 #include "dns/unbound_resolver.hpp"
 
-#include <arpa/inet.h>
 #include <fmt/format.h>
 #include <unbound.h>
 
-#include <array>
 #include <charconv>
 #include <filesystem>
+
+#include "core/ip_address.hpp"
 
 namespace webshield::dns {
 namespace {
@@ -14,12 +14,6 @@ namespace {
 constexpr const char* kRootAnchor = "/usr/share/dns/root.key";
 constexpr int kClassIn = 1;
 constexpr int kNxdomain = 3;
-
-bool is_ip(const std::string& text) {
-  std::array<unsigned char, 16> buf{};
-  return inet_pton(AF_INET, text.c_str(), buf.data()) == 1
-         || inet_pton(AF_INET6, text.c_str(), buf.data()) == 1;
-}
 
 Answer classify(int err, const ub_result* r) {
   Answer a;
@@ -83,7 +77,7 @@ Result<std::string> forwarder_address(std::string_view text) {
   if (ec != std::errc{} || ptr != port.data() + port.size() || value == 0 || value > 65535) {
     return fail("bad port '" + port + "'", std::string(text));
   }
-  if (!is_ip(host)) return fail("not an IP address", std::string(text));
+  if (!is_ip_address(host)) return fail("not an IP address", std::string(text));
   return host + "@" + port;
 }
 

@@ -18,6 +18,8 @@
 #include <cstdint>
 #include <span>
 
+#include "core/ip_address.hpp"
+
 namespace webshield::net {
 namespace {
 
@@ -240,17 +242,15 @@ std::optional<Refusal> special_purpose(std::string_view address) {
     if (!ipv6 || zone.empty() || !std::ranges::all_of(zone, zone_char)) return unparseable;
     text = text.substr(0, percent);
   }
-  // inet_pton reads up to a NUL: it must not see one the caller would not.
-  if (text.find('\0') != std::string_view::npos) return unparseable;
-  const std::string z(text);
   if (ipv6) {
-    V6 bytes{};
-    if (inet_pton(AF_INET6, z.c_str(), bytes.data()) != 1) return unparseable;
-    return judge6(bytes);
+    const auto bytes = parse_ipv6(text);
+    if (!bytes) return unparseable;
+    return judge6(*bytes);
   }
-  std::array<std::uint8_t, 4> bytes{};
-  if (inet_pton(AF_INET, z.c_str(), bytes.data()) != 1) return unparseable;
-  return judge4(v4(bytes[0], bytes[1], bytes[2], bytes[3]));
+  const auto bytes = parse_ipv4(text);
+  if (!bytes) return unparseable;
+  const auto& b = *bytes;
+  return judge4(v4(b[0], b[1], b[2], b[3]));
 }
 
 std::string to_string(const Refusal& refusal) {

@@ -1,12 +1,10 @@
 #include "records/mailbox.hpp"
 
-#include <arpa/inet.h>
 #include <fmt/format.h>
-
-#include <array>
 
 #include "core/ascii.hpp"
 #include "core/domain_name.hpp"
+#include "core/ip_address.hpp"
 
 namespace webshield::records {
 namespace {
@@ -59,10 +57,8 @@ Result<std::size_t> local_part_length(std::string_view text) {
 }
 
 Result<void> check_address_literal(std::string_view inner) {
-  std::array<unsigned char, 16> buf{};
   if (inner.starts_with("IPv6:")) {
-    const std::string addr(inner.substr(5));
-    if (inet_pton(AF_INET6, addr.c_str(), buf.data()) == 1) return {};
+    if (parse_ipv6(inner.substr(5))) return {};
     return fail("invalid IPv6 address literal");
   }
   if (is_ipv4_literal(inner)) return {};

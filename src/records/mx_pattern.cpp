@@ -1,12 +1,10 @@
 #include "records/mx_pattern.hpp"
 
-#include <arpa/inet.h>
 #include <fmt/format.h>
-
-#include <array>
 
 #include "core/ascii.hpp"
 #include "core/domain_name.hpp"
+#include "core/ip_address.hpp"
 
 namespace webshield::records {
 namespace {
@@ -14,10 +12,9 @@ namespace {
 constexpr std::string_view kRef = "RFC 8461 §3.2";
 
 std::string why_not_domain(std::string_view text) {
-  std::array<unsigned char, 16> buf{};
-  const std::string copy(
-      text.starts_with('[') && text.ends_with(']') ? text.substr(1, text.size() - 2) : text);
-  if (inet_pton(AF_INET6, copy.c_str(), buf.data()) == 1) {
+  const std::string_view inner =
+      text.starts_with('[') && text.ends_with(']') ? text.substr(1, text.size() - 2) : text;
+  if (parse_ipv6(inner)) {
     return "it is an IPv6 address: patterns match MX host names";
   }
   if (!std::ranges::all_of(text, ascii::is_ascii)) {

@@ -1,13 +1,12 @@
 #include "records/rua_uri.hpp"
 
-#include <arpa/inet.h>
 #include <fmt/format.h>
 
-#include <array>
 #include <charconv>
 
 #include "core/ascii.hpp"
 #include "core/domain_name.hpp"
+#include "core/ip_address.hpp"
 
 namespace webshield::records {
 namespace {
@@ -157,10 +156,7 @@ UriParse<HttpsUri> parse_https_uri(std::string_view text, std::size_t offset) {
     if (!after.empty() && !after.starts_with(':')) return invalid("text after the IPv6 literal");
     if (after == ":") return invalid("empty port after ':'");
     if (!after.empty()) port = after.substr(1);
-    std::array<unsigned char, 16> buf{};
-    if (inet_pton(AF_INET6, std::string(host).c_str(), buf.data()) != 1) {
-      return invalid("invalid IPv6 literal");
-    }
+    if (!parse_ipv6(host)) return invalid("invalid IPv6 literal");
     uri.ip_literal = true;
     uri.host = ascii::lower(host);
   } else {

@@ -3,7 +3,6 @@
 // parser itself refuses nesting deeper than Limits::report_json_depth.
 #include "report/parse.hpp"
 
-#include <arpa/inet.h>
 #include <fmt/format.h>
 #include <openssl/evp.h>
 #include <simdjson.h>
@@ -11,6 +10,7 @@
 #include <algorithm>
 
 #include "core/ascii.hpp"
+#include "core/ip_address.hpp"
 
 namespace webshield::report {
 
@@ -354,8 +354,7 @@ bool Walker::summary(dom::element e, const std::string& path, Policy& out) {
 
 void Walker::check_ip(const std::optional<std::string>& ip, const std::string& path) {
   if (!ip) return;
-  unsigned char buf[16];
-  if (inet_pton(AF_INET, ip->c_str(), buf) != 1 && inet_pton(AF_INET6, ip->c_str(), buf) != 1) {
+  if (!is_ip_address(*ip)) {
     warn_.add(fmt::format("not an IP address: \"{}\" ({})", ascii::printable(*ip), path));
   }
 }

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/ascii.hpp"
+#include "core/ip_address.hpp"
 
 namespace webshield::server {
 namespace {
@@ -111,25 +112,22 @@ std::optional<std::string> forwarded_client(std::string_view forwarded_for) {
   const std::size_t comma = forwarded_for.rfind(',');
   const std::string last(ascii::trim_wsp(
       comma == std::string_view::npos ? forwarded_for : forwarded_for.substr(comma + 1)));
-  unsigned char buf[16];
-  if (inet_pton(AF_INET, last.c_str(), buf) == 1 || inet_pton(AF_INET6, last.c_str(), buf) == 1)
-    return last;
+  if (is_ip_address(last)) return last;
   return std::nullopt;
 }
 
 std::string client_key(std::string_view address) {
-  const std::string text(address);
-  unsigned char buf[16];
-  if (inet_pton(AF_INET6, text.c_str(), buf) != 1) return text;
+  auto six = parse_ipv6(address);
+  if (!six) return std::string(address);
+  std::uint8_t* buf = six->data();
   constexpr unsigned char kMapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
   char out[INET6_ADDRSTRLEN];
   if (std::equal(kMapped, kMapped + 12, buf)) {  // ::ffff:a.b.c.d, an IPv4 client
-    if (inet_ntop(AF_INET, buf + 12, out, sizeof out) == nullptr) return text;
+    if (inet_ntop(AF_INET, buf + 12, out, sizeof out) == nullptr) return std::string(address);
     return out;
   }
-  for (int i = 8; i < 16; ++i)
-    buf[i] = 0;
-  if (inet_ntop(AF_INET6, buf, out, sizeof out) == nullptr) return text;
+  std::fill(buf + 8, buf + 16, 0);
+  if (inet_ntop(AF_INET6, buf, out, sizeof out) == nullptr) return std::string(address);
   return std::string(out) + "/64";
 }
 

@@ -89,6 +89,10 @@ inline constexpr ReportVariation kReportVariations[] = {
      "not an IP address", "sending-mta-ip that is no address"},
     {WS_HEAD
      R"("policies":[{)" WS_POLICY
+     R"(,"summary":{"total-successful-session-count":0,"total-failure-session-count":1},"failure-details":[{"result-type":"validation-failure","receiving-ip":"198.51.100.7\u0000junk","failed-session-count":1}]}]})",
+     "not an IP address", "receiving-ip with a NUL after the address"},
+    {WS_HEAD
+     R"("policies":[{)" WS_POLICY
      R"(,"summary":{"total-successful-session-count":"12","total-failure-session-count":0}}]})",
      "session count written as a string", "count as a string"},
     {WS_HEAD R"("policies":[],"extra-field":1})", "unknown field \"extra-field\" ignored",

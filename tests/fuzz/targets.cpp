@@ -8,6 +8,7 @@
 
 #include "codec/decode.hpp"
 #include "core/domain_name.hpp"
+#include "core/ip_address.hpp"
 #include "dns/message.hpp"
 #include "dns/rdata.hpp"
 #include "ingest/imap_response.hpp"
@@ -251,8 +252,10 @@ std::string server_request(std::string_view input) {
         props.require(!t->empty() && t->size() < input.size(), "a token is part of the field");
       break;
     case 3:
-      if (auto c = server::forwarded_client(input))
+      if (auto c = server::forwarded_client(input)) {
+        props.require(is_ip_address(*c), "a forwarded client is an address");
         props.require(server::client_key(*c).size() <= 64, "a client key is short");
+      }
       break;
     case 4:
       props.require(!server::client_key(input).empty() || input.empty(), "a client has a key");

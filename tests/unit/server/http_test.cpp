@@ -48,6 +48,10 @@ TEST(ServerHttp, ForwardedClientIsTheLastAddress) {
   EXPECT_EQ(forwarded_client("2001:db8::1"), "2001:db8::1");
   EXPECT_EQ(forwarded_client("198.51.100.7, unknown"), std::nullopt);
   EXPECT_EQ(forwarded_client(""), std::nullopt);
+  // An address followed by a NUL and more is not an address (inet_pton stops at the NUL).
+  using namespace std::string_view_literals;
+  EXPECT_EQ(forwarded_client("203.0.113.9\0junk"sv), std::nullopt);
+  EXPECT_EQ(client_key("2001:db8::1\0junk"sv), "2001:db8::1\0junk"sv);
 }
 
 TEST(ServerHttp, ClientKeyGroupsIpv6ByItsSlash64) {
