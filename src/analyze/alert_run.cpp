@@ -1,7 +1,11 @@
 // Running the alert rules against a store and the notifiers.
 #include "analyze/alert_run.hpp"
 
+#include <fmt/format.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <array>
 #include <iterator>
 #include <map>
 #include <set>
@@ -10,8 +14,16 @@
 
 namespace webshield::analyze {
 
-Result<RunResult> evaluate_alerts(store::Store& store, const AlertConfig& config,
-                                  const RunOptions& options) {
+std::string this_process() {
+  std::array<char, 256> host{};
+  if (gethostname(host.data(), host.size() - 1) != 0) host[0] = '\0';
+  return fmt::format("{}:{}", host.data(), getpid());
+}
+
+namespace {
+
+Result<RunResult> evaluate_held(store::Store& store, const AlertConfig& config,
+                                const RunOptions& options) {
   const AlertThresholds& t = config.alerts;
   auto stored = store.alert_states();
   if (!stored) return std::unexpected(stored.error());
@@ -80,6 +92,30 @@ Result<RunResult> evaluate_alerts(store::Store& store, const AlertConfig& config
   return out;
 }
 
+}  // namespace
+
+Result<RunResult> evaluate_alerts(store::Store& store, const AlertConfig& config,
+                                  const RunOptions& options) {
+  if (options.dry_run) return evaluate_held(store, config, options);
+  auto lease =
+      store.take_lease(kAlertLease, options.holder, options.now, options.now + kAlertLeaseSeconds);
+  if (!lease) return std::unexpected(lease.error());
+  if (lease->holder != options.holder) {
+    RunResult busy;
+    busy.busy = std::move(*lease);
+    return busy;
+  }
+  auto out = evaluate_held(store, config, options);
+  if (out && !out->notices.empty()) {
+    out->holder = options.holder;
+    return out;
+  }
+  // Nothing to deliver (or a failure): the lease goes back now. Should that fail too, the
+  // lease runs out by itself; the evaluation's own answer matters more.
+  (void)store.drop_lease(kAlertLease, options.holder);
+  return out;
+}
+
 std::vector<Error> deliver(std::span<const std::unique_ptr<Notifier>> notifiers,
                            std::span<const Notice> notices) {
   std::vector<Error> errors;
@@ -93,12 +129,19 @@ std::vector<Error> deliver(std::span<const std::unique_ptr<Notifier>> notifiers,
 Result<void> record_delivered(store::Store& store, RunResult& result) {
   if (result.notices.empty()) return {};
   const std::vector<store::AlertRecord> done = mark_notified(result.notices);
-  if (auto saved = store.save_alert_states(done, {}); !saved) return saved;
+  auto saved = store.save_alert_states(done, {});
+  auto released = release_alerts(store, result);
+  if (!saved) return saved;
   for (store::AlertRecord& r : result.records) {
     for (const store::AlertRecord& d : done)
       if (d.key == r.key) r.notified = d.notified;
   }
-  return {};
+  return released;
+}
+
+Result<void> release_alerts(store::Store& store, const RunResult& result) {
+  if (result.holder.empty()) return {};
+  return store.drop_lease(kAlertLease, result.holder);
 }
 
 Result<RunResult> run_alerts(store::Store& store, const AlertConfig& config,
@@ -107,7 +150,10 @@ Result<RunResult> run_alerts(store::Store& store, const AlertConfig& config,
   auto out = evaluate_alerts(store, config, options);
   if (!out || options.dry_run || out->notices.empty()) return out;
   out->delivery_errors = deliver(notifiers, out->notices);
-  if (!out->delivery_errors.empty()) return out;
+  if (!out->delivery_errors.empty()) {
+    (void)release_alerts(store, *out);  // the errors say more; else the lease runs out
+    return out;
+  }
   if (auto recorded = record_delivered(store, *out); !recorded)
     return std::unexpected(recorded.error());
   return out;

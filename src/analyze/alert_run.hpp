@@ -4,8 +4,10 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "analyze/alert_config.hpp"
@@ -24,12 +26,23 @@ struct PostureCheck {
   check::CheckResult result;
 };
 
+// Of several processes on one database (servers sharing a PostgreSQL, a cron job beside a
+// server) one at a time evaluates and delivers, or two would send the same notice: a run holds
+// the store's lease kAlertLease from evaluate_alerts to record_delivered or release_alerts. A
+// run that dies holding it blocks the others until kAlertLeaseSeconds after it began.
+inline constexpr std::string_view kAlertLease = "alerts";
+inline constexpr UnixSeconds kAlertLeaseSeconds = 600;
+
+// This process, as a lease holder: "host:pid".
+std::string this_process();
+
 struct RunOptions {
-  UnixSeconds now = 0;
-  bool dry_run = false;  // evaluate and show; neither deliver nor save
+  UnixSeconds now = 0;   // also the clock of the lease
+  bool dry_run = false;  // evaluate and show; neither deliver nor save, and take no lease
   // The checks of the [[domain]]s just run, for the posture rules. Without them (nullptr) the
   // posture alerts of the configured domains stay as they were.
   const std::vector<PostureCheck>* posture = nullptr;
+  std::string holder = this_process();  // who takes the lease
 };
 
 struct RunResult {
@@ -37,24 +50,31 @@ struct RunResult {
   std::vector<store::AlertRecord> records;  // every state kept after the run
   std::vector<Notice> notices;              // the changes delivered (or, dry run, due)
   std::vector<Error> delivery_errors;       // notices stay pending and go out next run
+  // Another process holds the lease: nothing was evaluated, the next run tries again.
+  std::optional<store::Lease> busy;
+  std::string holder;  // the lease this run holds until record_delivered or release_alerts
 };
 
 // Store errors are returned; a notifier's failure is reported in delivery_errors and the
 // notices stay pending, so that the next run delivers them (to every notifier again).
-// The three steps below, one after the other.
+// The three steps below, one after the other; the lease is given back in every case.
 Result<RunResult> run_alerts(store::Store& store, const AlertConfig& config,
                              std::span<const std::unique_ptr<Notifier>> notifiers,
                              const RunOptions& options);
 
-// Step 1, on the store: evaluate and fold into the stored states (saved unless a dry run);
-// `notices` are the changes still to deliver.
+// Step 1, on the store: take the lease, evaluate and fold into the stored states (saved unless a
+// dry run); `notices` are the changes still to deliver. The lease is kept only when there are
+// notices to deliver (result.holder).
 Result<RunResult> evaluate_alerts(store::Store& store, const AlertConfig& config,
                                   const RunOptions& options);
 // Step 2, may block for each notifier's timeout: every notice to every notifier.
 std::vector<Error> deliver(std::span<const std::unique_ptr<Notifier>> notifiers,
                            std::span<const Notice> notices);
-// Step 3, on the store: remember that `result.notices` went out (and update result.records).
+// Step 3, on the store: remember that `result.notices` went out (and update result.records),
+// then give the lease back.
 Result<void> record_delivered(store::Store& store, RunResult& result);
+// Instead of step 3 when the delivery failed: gives the lease back.
+Result<void> release_alerts(store::Store& store, const RunResult& result);
 
 // {"firing": [...], "cleared": [...]}: firing alerts and the cleared ones still kept, for the
 // API and `--json`.

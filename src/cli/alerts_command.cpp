@@ -2,8 +2,8 @@
 // (posture rules) live checks of the [[domain]]s (for cron), delivers what changed to the
 // [[notify]] destinations of the configuration file and keeps the state so that an alert notifies
 // once when it fires and once when it clears (docs/alerts.md). Exit status: 0 nothing firing, 1
-// firing, 64 bad usage or configuration, 75 the database is unavailable or a notification could not
-// be delivered.
+// firing, 64 bad usage or configuration, 75 the database is unavailable, another process is
+// evaluating the rules or a notification could not be delivered.
 #include <ctime>
 #include <exception>
 #include <iostream>
@@ -108,8 +108,8 @@ void add_alerts_command(CLI::App& app, int& status) {
       "check",
       "Evaluate the alert rules once, notify the [[notify]] destinations of what started or "
       "stopped firing, and remember it. Exit status 0 nothing firing, 1 an alert is firing, "
-      "64 bad usage, 75 the database is unavailable or a notification failed (it is sent "
-      "again next time).");
+      "64 bad usage, 75 the database is unavailable, another process is evaluating the rules "
+      "or a notification failed (it is sent again next time).");
   add_db_option(*cmd, args->db);
   cmd->add_option("--config", args->config,
                   "The TOML file of `webshield serve`: [alerts], [[notify]] and [database]")
@@ -176,6 +176,13 @@ void add_alerts_command(CLI::App& app, int& status) {
     auto run = analyze::run_alerts(**store, config, *notifiers, options);
     if (!run) {
       std::cerr << "webshield: " << run.error().describe() << '\n';
+      status = kExitTempFail;
+      return;
+    }
+    if (run->busy) {
+      std::cerr << "webshield: another process (" << terminal_safe(run->busy->holder)
+                << ") is evaluating the alert rules until " << when(run->busy->until)
+                << " at the latest: nothing done; run again later\n";
       status = kExitTempFail;
       return;
     }

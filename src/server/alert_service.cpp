@@ -7,6 +7,7 @@
 
 #include "analyze/alert_run.hpp"
 #include "analyze/posture_check.hpp"
+#include "core/time.hpp"
 #include "server/resume.hpp"
 
 namespace webshield::server {
@@ -96,6 +97,11 @@ asio::awaitable<void> AlertService::loop() {
       log_.error("cannot evaluate the alert rules", {{"error", why}});
       continue;
     }
+    if (result->busy) {
+      log_.info("another process is evaluating the alert rules: this run is skipped",
+                {{"holder", result->busy->holder}, {"until", format_utc(result->busy->until)}});
+      continue;
+    }
     if (result->notices.empty()) continue;
 
     Starter<std::vector<Error>> send = [this, result](Done<std::vector<Error>> done) {
@@ -109,6 +115,14 @@ asio::awaitable<void> AlertService::loop() {
         const std::string why = e.describe();
         log_.error("alert notification failed: sent again at the next evaluation",
                    {{"error", why}});
+      }
+      StoreJob release = [result](store::Store& st) -> Result<void> {
+        return analyze::release_alerts(st, *result);
+      };
+      const Result<void> released = co_await readers_.run(std::move(release));
+      if (!released) {
+        const std::string why = released.error().describe();
+        log_.error("cannot give back the alert lease: it runs out by itself", {{"error", why}});
       }
       continue;
     }

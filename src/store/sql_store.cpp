@@ -488,6 +488,29 @@ class SqlStore final : public Store {
     return {};
   }
 
+  Result<Lease> take_lease(std::string_view name, std::string_view holder, UnixSeconds now,
+                           UnixSeconds until) override {
+    auto taken = conn_->query(
+        "INSERT INTO lease (name, holder, expires) VALUES ($1, $2, $3) ON CONFLICT (name) DO"
+        " UPDATE SET holder = excluded.holder, expires = excluded.expires"
+        " WHERE lease.holder = excluded.holder OR lease.expires <= $4 RETURNING holder, expires",
+        {Param::text(name), Param::text(holder), Param::of(until), Param::of(now)});
+    if (!taken) return std::unexpected(taken.error());
+    if (!taken->empty()) return Lease{taken->text(0, 0), taken->integer(0, 1)};
+    auto held =
+        conn_->query("SELECT holder, expires FROM lease WHERE name = $1", {Param::text(name)});
+    if (!held) return std::unexpected(held.error());
+    if (held->empty()) return Lease{};  // given back in between: free, but not taken
+    return Lease{held->text(0, 0), held->integer(0, 1)};
+  }
+
+  Result<void> drop_lease(std::string_view name, std::string_view holder) override {
+    auto done = conn_->query("DELETE FROM lease WHERE name = $1 AND holder = $2",
+                             {Param::text(name), Param::text(holder)});
+    if (!done) return std::unexpected(done.error());
+    return {};
+  }
+
   Result<std::vector<Quarantined>> quarantined(std::size_t limit) override {
     auto rows = conn_->query(
         "SELECT id, received_at, transport, origin, reason, size FROM quarantine"

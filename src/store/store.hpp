@@ -173,6 +173,14 @@ struct AlertRecord {
 
 constexpr std::size_t kMaxAlertKey = 512;
 
+// Who holds a named lease (Store::take_lease), and until when.
+struct Lease {
+  std::string holder;
+  UnixSeconds until = 0;
+
+  bool operator==(const Lease&) const = default;
+};
+
 // What `webshield db status` shows.
 struct Status {
   std::string backend;  // "sqlite" or "postgresql"
@@ -224,6 +232,15 @@ class Store {
   // In one transaction: inserts or replaces `put` (by key) and deletes the keys in `remove`.
   virtual Result<void> save_alert_states(std::span<const AlertRecord> put,
                                          std::span<const std::string> remove) = 0;
+
+  // A named lease, so that of several processes on one database one at a time does a job
+  // (servers sharing a PostgreSQL, a cron job beside a server). `holder` takes it, until
+  // `until`, when nobody holds it, when its holder's time is over at `now`, or when `holder`
+  // has it already (to extend it). Returns who holds it after the call: `holder` when taken.
+  virtual Result<Lease> take_lease(std::string_view name, std::string_view holder, UnixSeconds now,
+                                   UnixSeconds until) = 0;
+  // Gives the lease back when `holder` has it; otherwise changes nothing.
+  virtual Result<void> drop_lease(std::string_view name, std::string_view holder) = 0;
 
   virtual Result<std::vector<Quarantined>> quarantined(std::size_t limit) = 0;
   virtual Result<std::optional<Quarantined>> quarantined_item(Id id) = 0;  // with raw

@@ -4,8 +4,10 @@ history stored with `webshield ingest` into SQLite, then notifications to a loca
 (generic JSON and Slack payloads) and a local SMTP server (aiosmtpd), both on loopback: each
 state change is delivered once, a second run delivers nothing, a dry run nothing, the server
 shows the alerts at GET /api/v1/alerts and, evaluating on its own, sends nothing already sent,
-but within a minute notifies what a report POSTed to it makes fire; days later the alerts clear, and that is delivered once too. Mail goes out with STARTTLS and
-AUTH (password from a file), and never in clear text to a server that offers no STARTTLS.
+but within a minute notifies what a report POSTed to it makes fire; days later the alerts clear,
+and that is delivered once too; while another process holds the alert lease, `alerts check`
+does nothing. Mail goes out with STARTTLS and AUTH (password from a file), and never in clear
+text to a server that offers no STARTTLS.
 Then the posture alerts: the [[domain]]s are scenario domains of the test world (tests/world/:
 DNS, HTTPS and SMTP servers on loopback), checked by `alerts check` and by the server on its own
 schedule; each posture alert is delivered once to the webhook.
@@ -18,6 +20,7 @@ import json
 import pathlib
 import shutil
 import socket
+import sqlite3
 import ssl
 import subprocess
 import sys
@@ -272,6 +275,18 @@ to = ["ops@example.com"]
     time.sleep(0.5)
     posts5, mails5 = delivered(len(posts) + len(posts4), len(mails) + len(mails4), mailbox)
     expect(not posts5 and not mails5, "and not again")
+
+    # Another process is evaluating (its lease is in the database): nothing is done, exit 75.
+    conn = sqlite3.connect(tmp / "webshield.db")
+    with conn:
+        conn.execute("INSERT INTO lease (name, holder, expires) VALUES ('alerts', 'other:42', ?)",
+                     (int(time.time()) + 600,))
+    code, out, err = cli(binary, "alerts", "check", "--config", str(config))
+    expect(code == 75 and "another process (other:42)" in err and not out,
+           f"alerts check waits its turn while another process holds the lease ({code}: {err})")
+    with conn:
+        conn.execute("DELETE FROM lease")
+    conn.close()
 
     code, out, err = cli(binary, "alerts", "check", "--db", "postgresql://nobody@127.0.0.1:1/x")
     expect(code == 75, f"an unavailable database exits 75 ({code})")

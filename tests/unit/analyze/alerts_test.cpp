@@ -6,7 +6,11 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
+#include <barrier>
+#include <chrono>
 #include <set>
+#include <thread>
 
 #include "analyze/alert_run.hpp"
 #include "analyze/alert_state.hpp"
@@ -85,6 +89,22 @@ class RecordingNotifier final : public Notifier {
   }
 };
 
+// A destination that takes a while to answer, as a webhook does, and counts what it got; for
+// several threads at once.
+class SlowCountingNotifier final : public Notifier {
+ public:
+  explicit SlowCountingNotifier(std::atomic<int>& sent) : sent_(sent) {}
+  std::string name() const override { return "slow"; }
+  Result<void> send(std::span<const Notice> notices) override {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    sent_ += static_cast<int>(notices.size());
+    return {};
+  }
+
+ private:
+  std::atomic<int>& sent_;
+};
+
 class AlertsTest : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
@@ -126,13 +146,14 @@ class AlertsTest : public ::testing::TestWithParam<Backend> {
     return keys;
   }
 
-  RunResult run(UnixSeconds now, const AlertConfig& config = {}) {
+  RunResult run(UnixSeconds now, const AlertConfig& config = {},
+                std::string holder = this_process()) {
     std::vector<std::unique_ptr<Notifier>> notifiers;
     auto owned = std::make_unique<RecordingNotifier>();
     owned->broken = broken_;
     RecordingNotifier* raw = owned.get();
     notifiers.push_back(std::move(owned));
-    auto r = run_alerts(*store_, config, notifiers, {now, false});
+    auto r = run_alerts(*store_, config, notifiers, {now, false, nullptr, std::move(holder)});
     EXPECT_TRUE(r) << r.error().describe();
     for (auto& batch : raw->sent)
       deliveries_.push_back(std::move(batch));
@@ -318,6 +339,11 @@ TEST_P(AlertsTest, FailedDeliveryIsSentAgain) {
   RunResult failed = run(noon(20));
   EXPECT_EQ(failed.delivery_errors.size(), 1u);
   EXPECT_TRUE(deliveries_.empty());
+  // The failed run gave the lease back: another process may evaluate at once.
+  auto lease = store_->take_lease(kAlertLease, "host-b:2", noon(20), noon(20) + 1);
+  ASSERT_TRUE(lease);
+  EXPECT_EQ(lease->holder, "host-b:2");
+  ASSERT_TRUE(store_->drop_lease(kAlertLease, "host-b:2"));
   broken_ = false;
   run(noon(20));
   ASSERT_EQ(deliveries_.size(), 1u);
@@ -347,12 +373,88 @@ TEST_P(AlertsTest, SilenceKeepsFiringAfterLeavingTheWindow) {
   EXPECT_EQ(deliveries_[1][0].transition, "cleared");
 }
 
+TEST_P(AlertsTest, AnotherProcessHoldingTheLeaseSkipsTheRun) {
+  clean_history(20, 20);  // rate:example.com fires
+  auto a = evaluate_alerts(*store_, {}, {noon(20), false, nullptr, "host-a:1"});
+  ASSERT_TRUE(a) << a.error().describe();
+  ASSERT_EQ(a->notices.size(), 1u);
+  EXPECT_EQ(a->holder, "host-a:1");
+  // While host-a delivers, host-b runs: the lease is host-a's; host-b neither evaluates nor sends.
+  RunResult b = run(noon(20), {}, "host-b:2");
+  ASSERT_TRUE(b.busy);
+  EXPECT_EQ(b.busy->holder, "host-a:1");
+  EXPECT_EQ(b.busy->until, noon(20) + kAlertLeaseSeconds);
+  EXPECT_TRUE(b.firing.empty());
+  EXPECT_TRUE(deliveries_.empty());
+  // host-a's delivery is remembered and the lease given back: host-b has nothing to send.
+  ASSERT_TRUE(record_delivered(*store_, *a));
+  RunResult later = run(noon(20), {}, "host-b:2");
+  EXPECT_FALSE(later.busy);
+  EXPECT_EQ(later.firing.size(), 1u);
+  EXPECT_TRUE(deliveries_.empty());
+}
+
+TEST_P(AlertsTest, ALeaseLeftByADeadProcessRunsOut) {
+  clean_history(20, 20);
+  // host-a evaluates and dies before delivering.
+  ASSERT_TRUE(evaluate_alerts(*store_, {}, {noon(20), false, nullptr, "host-a:1"}));
+  EXPECT_TRUE(run(noon(20) + kAlertLeaseSeconds - 1, {}, "host-b:2").busy);
+  EXPECT_TRUE(deliveries_.empty());
+  RunResult b = run(noon(20) + kAlertLeaseSeconds, {}, "host-b:2");
+  EXPECT_FALSE(b.busy);
+  ASSERT_EQ(deliveries_.size(), 1u);
+  EXPECT_EQ(deliveries_[0][0].record.key, "rate:example.com");
+}
+
+TEST_P(AlertsTest, TwoProcessesRunningAtOnceSendEachNoticeOnce) {
+  clean_history(20, 20);  // one alert to send
+  // Two connections, as two servers on one database, run the rules over and over at the same
+  // moment; the destination is slow, so one's delivery overlaps the other's evaluation.
+  constexpr int kProcesses = 2;
+  constexpr int kRuns = 15;
+  std::atomic<int> sent = 0;
+  std::atomic<int> busy = 0;
+  std::vector<std::string> errors(kProcesses);
+  std::barrier start(kProcesses);
+  std::vector<std::thread> threads;
+  for (int p = 0; p < kProcesses; ++p) {
+    threads.emplace_back([&, p] {
+      std::string& error = errors[static_cast<std::size_t>(p)];
+      auto store = store::open(db_->url());
+      if (!store) {
+        error = store.error().describe();
+        return;
+      }
+      std::vector<std::unique_ptr<Notifier>> notifiers;
+      notifiers.push_back(std::make_unique<SlowCountingNotifier>(sent));
+      const std::string holder = "host-" + std::to_string(p) + ":1";
+      start.arrive_and_wait();
+      for (int i = 0; i < kRuns && error.empty(); ++i) {
+        auto r = run_alerts(**store, {}, notifiers, {noon(20), false, nullptr, holder});
+        if (!r) error = r.error().describe();
+        if (r && r->busy) ++busy;
+      }
+    });
+  }
+  for (std::thread& t : threads)
+    t.join();
+  for (const std::string& e : errors)
+    EXPECT_EQ(e, "");
+  EXPECT_EQ(sent.load(), 1);
+  EXPECT_GT(busy.load(), 0) << "the runs overlapped";
+}
+
 TEST_P(AlertsTest, DryRunNeitherSendsNorRemembers) {
   clean_history(20, 20);
+  // It takes no lease: it runs while another process holds it, and leaves it be.
+  ASSERT_TRUE(store_->take_lease(kAlertLease, "host-a:1", noon(20), noon(20) + 60));
   std::vector<std::unique_ptr<Notifier>> none;
   auto r = run_alerts(*store_, {}, none, {noon(20), true});
   ASSERT_TRUE(r);
+  EXPECT_FALSE(r->busy);
   EXPECT_EQ(r->notices.size(), 1u);
+  EXPECT_EQ(store_->take_lease(kAlertLease, "host-b:2", noon(20), noon(20) + 60)->holder,
+            "host-a:1");
   auto states = store_->alert_states();
   ASSERT_TRUE(states);
   EXPECT_TRUE(states->empty());

@@ -77,6 +77,11 @@ class FakeStore final : public store::Store {
                                  std::span<const std::string>) override {
     return {};
   }
+  Result<store::Lease> take_lease(std::string_view, std::string_view holder, UnixSeconds,
+                                  UnixSeconds until) override {
+    return store::Lease{std::string(holder), until};
+  }
+  Result<void> drop_lease(std::string_view, std::string_view) override { return {}; }
 
   Result<std::vector<store::Quarantined>> quarantined(std::size_t limit) override {
     if (down) return fail("database is down");

@@ -791,6 +791,30 @@ TEST_P(StoreTest, ListingLimitsAreCapped) {
 
 // ---- Quarantine -------------------------------------------------------------------------------
 
+TEST_P(StoreTest, ALeaseHasOneHolderUntilItIsGivenBackOrRunsOut) {
+  const UnixSeconds t = 1'790'000'000;
+  auto lease = [&](std::string_view holder, UnixSeconds now) {
+    auto taken = store_->take_lease("alerts", holder, now, now + 600);
+    EXPECT_TRUE(taken) << taken.error().describe();
+    return taken ? *taken : Lease{};
+  };
+  EXPECT_EQ(lease("a:1", t), (Lease{"a:1", t + 600}));
+  EXPECT_EQ(lease("b:2", t + 10), (Lease{"a:1", t + 600})) << "held: b gets the holder";
+  EXPECT_EQ(lease("a:1", t + 20), (Lease{"a:1", t + 620})) << "its holder extends it";
+  // Another name is another lease.
+  auto other = store_->take_lease("other", "b:2", t, t + 5);
+  ASSERT_TRUE(other);
+  EXPECT_EQ(other->holder, "b:2");
+  // Only its holder gives it back.
+  ASSERT_TRUE(store_->drop_lease("alerts", "b:2"));
+  EXPECT_EQ(lease("b:2", t + 30).holder, "a:1");
+  ASSERT_TRUE(store_->drop_lease("alerts", "a:1"));
+  EXPECT_EQ(lease("b:2", t + 40), (Lease{"b:2", t + 640}));
+  // A holder that never gives it back loses it when its time is over.
+  EXPECT_EQ(lease("a:1", t + 639).holder, "b:2");
+  EXPECT_EQ(lease("a:1", t + 640), (Lease{"a:1", t + 1240}));
+}
+
 TEST_P(StoreTest, QuarantineKeepsTheBytesExactly) {
   std::string raw("\x1f\x8b\x08\x00\x00\xff\xfe\x80 not a report \x00\x00\xc3(", 27);
   for (int i = 0; i < 256; ++i)
