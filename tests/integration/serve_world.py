@@ -3,8 +3,8 @@
 (201, 200 duplicate, 400 with the quarantine, 403, 405, 408, 411, 413 declared and decompressed,
 415, 429), sign-in and the API (the same JSON as `summary --json` and `reports list --json`),
 /healthz and /metrics, HTTPS with TLS 1.2 or later, a SIGKILL while clients post (every report
-that got a 2xx is stored exactly once after a restart), a SIGTERM that lets a request in progress
-finish, and the public check against the test world (tests/world/), refusing loopback targets
+that got a 2xx is stored exactly once after a restart), two servers sharing one PostgreSQL
+database (also when it drops their connections), a SIGTERM that lets a request in progress finish, and the public check against the test world (tests/world/), refusing loopback targets
 unless allowed. With WEBSHIELD_E2E=1 the browser test (tests/e2e/dashboard.mjs) runs too.
 
 usage: serve_world.py WEBSHIELD_BINARY
@@ -381,6 +381,69 @@ def killed_while_posting(binary, tmp):
         again.stop()
 
 
+def psql(server, sql):
+    return subprocess.run(["psql", "-q", "-t", "-A", server, "-c", sql], check=True,
+                          capture_output=True, text=True).stdout.strip()
+
+
+def shared_postgres(binary, tmp):
+    """Two servers on one PostgreSQL database (ctest's fixture `postgres`), as when several
+    servers share the load: a report posted to both at once is stored once, each lists what the
+    other stored; after the database drops their connections (a restart, a fail-over) a post is
+    refused with 503 and Retry-After, never acknowledged unstored, and the next ones are stored."""
+    server = os.environ.get("WEBSHIELD_TEST_POSTGRES")
+    expect(bool(server), "PostgreSQL: WEBSHIELD_TEST_POSTGRES names a server")
+    if not server:
+        return
+    psql(server, "DROP DATABASE IF EXISTS serve_world")
+    psql(server, "CREATE DATABASE serve_world")
+    db = server.replace("postgresql:///postgres", "postgresql:///serve_world", 1)
+    a = Server(binary, tmp, "--db", db, "--no-check", name="pg-a")
+    b = Server(binary, tmp, "--db", db, "--no-check", name="pg-b")
+    try:
+        body = gzip.compress(generated_report("shared-1"))
+        answers = []
+        threads = [threading.Thread(target=lambda s=s: answers.append(post(s, body)[0]))
+                   for s in (a, b, a, b)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        expect(sorted(answers) == [200, 200, 200, 201],
+               f"one report posted 4 times at once to two servers: one 201, three 200 ({answers})")
+        status, _, _ = post(b, gzip.compress(generated_report("shared-2")))
+        expect(status == 201, f"the second server stores a report of its own ({status})")
+        status, listed = api(a, "/api/v1/reports")
+        ids = sorted(r["report_id"] for r in listed.get("reports", [])) \
+            if isinstance(listed, dict) else []
+        expect(status == 200 and ids == ["shared-1", "shared-2"],
+               f"the first server lists what both stored ({status}: {ids})")
+
+        dropped = psql(server, "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                               " WHERE datname = 'serve_world' AND pid <> pg_backend_pid()")
+        expect(int(dropped or 0) >= 2, f"the database drops the servers' connections ({dropped})")
+        status, fields, text = post(a, gzip.compress(generated_report("shared-3")))
+        expect(status == 503 and "retry-after" in fields and b"send it again" in text,
+               f"the first post after the drop is refused with 503 and Retry-After ({status})")
+        stored = [post(a, gzip.compress(generated_report(f"shared-{n}")))[0] for n in (3, 4)]
+        expect(stored == [201, 201], f"the writer connects again: sent again, stored ({stored})")
+        answers = []
+        for _ in range(10):  # each reader thread finds its connection gone once
+            status, listed = api(a, "/api/v1/reports")
+            answers.append(status)
+            if status == 200:
+                break
+        ids = sorted(r["report_id"] for r in listed.get("reports", [])) \
+            if isinstance(listed, dict) else []
+        expect(answers[-1] == 200 and set(answers[:-1]) <= {503}
+               and ids == ["shared-1", "shared-2", "shared-3", "shared-4"],
+               f"the API reads again after the drop, every report once ({answers}: {ids})")
+    finally:
+        for s in (a, b):
+            expect(s.stop() == 0, f"{s.log.name}: the server stops cleanly")
+    psql(server, "DROP DATABASE serve_world")
+
+
 def graceful_stop(binary, tmp):
     server = Server(binary, tmp, "--db", f"sqlite:{tmp}/graceful.db", "--no-check",
                     name="graceful")
@@ -507,6 +570,7 @@ def main():
         limits_and_domains(binary, tmp)
         tls(binary, tmp)
         killed_while_posting(binary, tmp)
+        shared_postgres(binary, tmp)
         graceful_stop(binary, tmp)
         public_check(binary, tmp, env)
     print(f"\n{len(passed)} passed, {len(failures)} failed")
