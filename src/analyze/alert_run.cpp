@@ -116,32 +116,42 @@ Result<RunResult> evaluate_alerts(store::Store& store, const AlertConfig& config
   return out;
 }
 
-std::vector<Error> deliver(std::span<const std::unique_ptr<Notifier>> notifiers,
-                           std::span<const Notice> notices) {
-  std::vector<Error> errors;
-  if (notices.empty()) return errors;
+Delivery deliver(std::span<const std::unique_ptr<Notifier>> notifiers,
+                 std::span<const Notice> notices) {
+  Delivery out;
   for (const auto& n : notifiers) {
-    if (auto sent = n->send(notices); !sent) errors.push_back(sent.error());
+    const std::string id = n->id();
+    std::vector<Notice> owed;
+    for (const Notice& notice : notices) {
+      if (std::ranges::find(notice.record.delivered_to, id) == notice.record.delivered_to.end())
+        owed.push_back(notice);
+    }
+    if (owed.empty()) continue;
+    if (auto sent = n->send(owed); sent) {
+      out.sent.push_back(id);
+    } else {
+      out.failed.push_back(id);
+      out.errors.push_back(sent.error());
+    }
   }
-  return errors;
+  return out;
 }
 
-Result<void> record_delivered(store::Store& store, RunResult& result) {
+Result<void> record_delivered(store::Store& store, RunResult& result, const Delivery& delivery) {
   if (result.notices.empty()) return {};
-  const std::vector<store::AlertRecord> done = mark_notified(result.notices);
+  const std::vector<store::AlertRecord> done =
+      mark_delivered(result.notices, delivery.sent, delivery.failed);
   auto saved = store.save_alert_states(done, {});
-  auto released = release_alerts(store, result);
+  auto released = store.drop_lease(kAlertLease, result.holder);
   if (!saved) return saved;
   for (store::AlertRecord& r : result.records) {
-    for (const store::AlertRecord& d : done)
-      if (d.key == r.key) r.notified = d.notified;
+    for (const store::AlertRecord& d : done) {
+      if (d.key != r.key) continue;
+      r.notified = d.notified;
+      r.delivered_to = d.delivered_to;
+    }
   }
   return released;
-}
-
-Result<void> release_alerts(store::Store& store, const RunResult& result) {
-  if (result.holder.empty()) return {};
-  return store.drop_lease(kAlertLease, result.holder);
 }
 
 Result<RunResult> run_alerts(store::Store& store, const AlertConfig& config,
@@ -149,12 +159,9 @@ Result<RunResult> run_alerts(store::Store& store, const AlertConfig& config,
                              const RunOptions& options) {
   auto out = evaluate_alerts(store, config, options);
   if (!out || options.dry_run || out->notices.empty()) return out;
-  out->delivery_errors = deliver(notifiers, out->notices);
-  if (!out->delivery_errors.empty()) {
-    (void)release_alerts(store, *out);  // the errors say more; else the lease runs out
-    return out;
-  }
-  if (auto recorded = record_delivered(store, *out); !recorded)
+  const Delivery delivery = deliver(notifiers, out->notices);
+  out->delivery_errors = delivery.errors;
+  if (auto recorded = record_delivered(store, *out, delivery); !recorded)
     return std::unexpected(recorded.error());
   return out;
 }

@@ -28,7 +28,7 @@ struct PostureCheck {
 
 // Of several processes on one database (servers sharing a PostgreSQL, a cron job beside a
 // server) one at a time evaluates and delivers, or two would send the same notice: a run holds
-// the store's lease kAlertLease from evaluate_alerts to record_delivered or release_alerts. A
+// the store's lease kAlertLease from evaluate_alerts to record_delivered. A
 // run that dies holding it blocks the others until kAlertLeaseSeconds after it began.
 inline constexpr std::string_view kAlertLease = "alerts";
 inline constexpr UnixSeconds kAlertLeaseSeconds = 600;
@@ -45,18 +45,27 @@ struct RunOptions {
   std::string holder = this_process();  // who takes the lease
 };
 
+// What a delivery did: the notifiers (by Notifier::id) that delivered their notices, and those
+// that could not.
+struct Delivery {
+  std::vector<std::string> sent;
+  std::vector<std::string> failed;
+  std::vector<Error> errors;  // one per failed notifier
+};
+
 struct RunResult {
   std::vector<Alert> firing;
   std::vector<store::AlertRecord> records;  // every state kept after the run
   std::vector<Notice> notices;              // the changes delivered (or, dry run, due)
-  std::vector<Error> delivery_errors;       // notices stay pending and go out next run
+  // The notifiers that failed keep their notices pending: the next run sends them those.
+  std::vector<Error> delivery_errors;
   // Another process holds the lease: nothing was evaluated, the next run tries again.
   std::optional<store::Lease> busy;
-  std::string holder;  // the lease this run holds until record_delivered or release_alerts
+  std::string holder;  // the lease this run holds until record_delivered
 };
 
-// Store errors are returned; a notifier's failure is reported in delivery_errors and the
-// notices stay pending, so that the next run delivers them (to every notifier again).
+// Store errors are returned; a notifier's failure is reported in delivery_errors and its
+// notices stay pending, so that the next run delivers them to it (and to no other notifier).
 // The three steps below, one after the other; the lease is given back in every case.
 Result<RunResult> run_alerts(store::Store& store, const AlertConfig& config,
                              std::span<const std::unique_ptr<Notifier>> notifiers,
@@ -67,14 +76,13 @@ Result<RunResult> run_alerts(store::Store& store, const AlertConfig& config,
 // notices to deliver (result.holder).
 Result<RunResult> evaluate_alerts(store::Store& store, const AlertConfig& config,
                                   const RunOptions& options);
-// Step 2, may block for each notifier's timeout: every notice to every notifier.
-std::vector<Error> deliver(std::span<const std::unique_ptr<Notifier>> notifiers,
-                           std::span<const Notice> notices);
-// Step 3, on the store: remember that `result.notices` went out (and update result.records),
-// then give the lease back.
-Result<void> record_delivered(store::Store& store, RunResult& result);
-// Instead of step 3 when the delivery failed: gives the lease back.
-Result<void> release_alerts(store::Store& store, const RunResult& result);
+// Step 2, may block for each notifier's timeout: to each notifier, the notices it has not
+// delivered yet (a notice's delivered_to).
+Delivery deliver(std::span<const std::unique_ptr<Notifier>> notifiers,
+                 std::span<const Notice> notices);
+// Step 3, on the store: remember what went out to whom (and update result.records), then give
+// the lease back.
+Result<void> record_delivered(store::Store& store, RunResult& result, const Delivery& delivery);
 
 // {"firing": [...], "cleared": [...]}: firing alerts and the cleared ones still kept, for the
 // API and `--json`.

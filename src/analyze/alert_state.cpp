@@ -39,6 +39,7 @@ Reconciled reconcile(std::span<const store::AlertRecord> previous, std::span<con
         r.since = std::min(old.since, a.since);  // the first day stays the first day
         r.fired_at = old.fired_at;
         r.notified = old.notified;
+        r.delivered_to = old.delivered_to;
       }
       // A cleared alert that fires again starts afresh (and notifies again).
       out.changed.push_back(r);
@@ -50,6 +51,7 @@ Reconciled reconcile(std::span<const store::AlertRecord> previous, std::span<con
       r.state = "cleared";
       r.cleared_at = now;
       r.updated_at = now;
+      r.delivered_to.clear();  // a new state: nobody has it yet
       out.changed.push_back(r);
     } else if (old.cleared_at.value_or(old.updated_at) + t.cleared_retention_days * kDay < now
                && old.notified == old.state) {
@@ -80,11 +82,23 @@ Reconciled reconcile(std::span<const store::AlertRecord> previous, std::span<con
   return out;
 }
 
-std::vector<store::AlertRecord> mark_notified(std::span<const Notice> delivered) {
+std::vector<store::AlertRecord> mark_delivered(std::span<const Notice> notices,
+                                               std::span<const std::string> sent,
+                                               std::span<const std::string> failed) {
   std::vector<store::AlertRecord> out;
-  for (const Notice& n : delivered) {
+  for (const Notice& n : notices) {
     store::AlertRecord r = n.record;
-    r.notified = n.transition;
+    const auto has_it = [&](const std::string& name) {
+      return std::ranges::find(r.delivered_to, name) != r.delivered_to.end();
+    };
+    if (std::ranges::all_of(failed, has_it)) {
+      r.notified = n.transition;
+      r.delivered_to.clear();
+    } else {
+      for (const std::string& name : sent)
+        if (!has_it(name)) r.delivered_to.push_back(name);
+      std::ranges::sort(r.delivered_to);
+    }
     out.push_back(std::move(r));
   }
   return out;

@@ -33,7 +33,12 @@ struct Reconciled {
 Reconciled reconcile(std::span<const store::AlertRecord> previous, std::span<const Alert> current,
                      UnixSeconds now, const AlertThresholds& t);
 
-// The records after `delivered` went out: their `notified` set to the state delivered.
-std::vector<store::AlertRecord> mark_notified(std::span<const Notice> delivered);
+// The records after a delivery of `notices`, in which the notifiers named in `sent` delivered the
+// notices they had to and those in `failed` could not: a notice that no notifier still owes is
+// `notified` (and its delivered_to emptied); otherwise delivered_to names who has it, so that the
+// retry goes only to the others. Notifiers are named by their Notifier::id.
+std::vector<store::AlertRecord> mark_delivered(std::span<const Notice> notices,
+                                               std::span<const std::string> sent,
+                                               std::span<const std::string> failed);
 
 }  // namespace webshield::analyze

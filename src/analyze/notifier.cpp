@@ -7,7 +7,9 @@
 #include <curl/curl.h>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <openssl/sha.h>
 
+#include <array>
 #include <fstream>
 #include <sstream>
 
@@ -127,6 +129,7 @@ class WebhookNotifier final : public Notifier {
   explicit WebhookNotifier(NotifyConfig c) : c_(std::move(c)) {}
 
   std::string name() const override { return "webhook " + shown_url(c_.url); }
+  std::string id() const override { return destination_id(c_); }
 
   Result<void> send(std::span<const Notice> notices) override {
     const std::string body = c_.format == "slack" ? slack_json(notices) : webhook_json(notices);
@@ -163,6 +166,7 @@ class MailNotifier final : public Notifier {
       : c_(std::move(c)), password_(std::move(password)) {}
 
   std::string name() const override { return "mail " + shown_url(c_.url); }
+  std::string id() const override { return destination_id(c_); }
 
   Result<void> send(std::span<const Notice> notices) override {
     const std::string message =
@@ -213,6 +217,18 @@ Result<std::string> read_password(const std::string& path) {
 }
 
 }  // namespace
+
+std::string destination_id(const NotifyConfig& c) {
+  std::string what = c.type + '\0' + c.url + '\0' + c.format + '\0' + c.from;
+  for (const std::string& to : c.to)
+    what += '\0' + to;
+  std::array<unsigned char, SHA256_DIGEST_LENGTH> digest{};
+  SHA256(reinterpret_cast<const unsigned char*>(what.data()), what.size(), digest.data());
+  std::string hex;
+  for (std::size_t i = 0; i < 8; ++i)
+    hex += fmt::format("{:02x}", digest[i]);
+  return c.type + ":" + hex;
+}
 
 Result<std::vector<std::unique_ptr<Notifier>>> make_notifiers(const AlertConfig& config) {
   std::vector<std::unique_ptr<Notifier>> out;

@@ -18,14 +18,22 @@ namespace webshield::analyze {
 class Notifier {
  public:
   virtual ~Notifier() = default;
-  // "webhook https://hooks.example/…" for messages (the URL without user or query).
+  // "webhook https://hooks.example/…" for messages (the URL without user, path or query).
   virtual std::string name() const = 0;
+  // Who this is, for remembering which destinations a notice went to (AlertRecord::delivered_to):
+  // the same across restarts, distinct per destination. The name, unless it can be ambiguous.
+  virtual std::string id() const { return name(); }
   // Delivers all `notices` at once (one request, one mail).
   virtual Result<void> send(std::span<const Notice> notices) = 0;
 };
 
 // One notifier per [[notify]] entry; reads the password files.
 Result<std::vector<std::unique_ptr<Notifier>>> make_notifiers(const AlertConfig& config);
+
+// The id of a [[notify]] entry's notifier: its type and a digest of where and how it delivers
+// (URL, format, sender, recipients), "webhook:1f0c…" (16 hex digits). Two webhooks on one host
+// differ (their names do not); the digest keeps the URL's secret path out of the database.
+std::string destination_id(const NotifyConfig& c);
 
 // The payloads, pure, for the notifiers and the tests.
 std::string webhook_json(std::span<const Notice> notices);

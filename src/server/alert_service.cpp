@@ -104,30 +104,20 @@ asio::awaitable<void> AlertService::loop() {
     }
     if (result->notices.empty()) continue;
 
-    Starter<std::vector<Error>> send = [this, result](Done<std::vector<Error>> done) {
+    Starter<analyze::Delivery> send = [this, result](Done<analyze::Delivery> done) {
       asio::post(delivery_, [shared = shared_, result, done = std::move(done)]() mutable {
         done(analyze::deliver(shared->notifiers, result->notices));
       });
     };
-    const std::vector<Error> errors = co_await resume_after(&send);
-    if (!errors.empty()) {
-      for (const Error& e : errors) {
-        const std::string why = e.describe();
-        log_.error("alert notification failed: sent again at the next evaluation",
-                   {{"error", why}});
-      }
-      StoreJob release = [result](store::Store& st) -> Result<void> {
-        return analyze::release_alerts(st, *result);
-      };
-      const Result<void> released = co_await readers_.run(std::move(release));
-      if (!released) {
-        const std::string why = released.error().describe();
-        log_.error("cannot give back the alert lease: it runs out by itself", {{"error", why}});
-      }
-      continue;
+    analyze::Delivery delivered = co_await resume_after(&send);
+    auto delivery = std::make_shared<analyze::Delivery>(std::move(delivered));
+    for (const Error& e : delivery->errors) {
+      const std::string why = e.describe();
+      log_.error("alert notification failed: sent to it again at the next evaluation",
+                 {{"error", why}});
     }
-    StoreJob record = [result](store::Store& st) -> Result<void> {
-      return analyze::record_delivered(st, *result);
+    StoreJob record = [result, delivery](store::Store& st) -> Result<void> {
+      return analyze::record_delivered(st, *result, *delivery);
     };
     const Result<void> recorded = co_await readers_.run(std::move(record));
     if (!recorded) {
@@ -136,6 +126,7 @@ asio::awaitable<void> AlertService::loop() {
                  {{"error", why}});
       continue;
     }
+    if (!delivery->failed.empty()) continue;
     for (const analyze::Notice& n : result->notices) {
       log_.info(n.transition == "firing" ? "alert firing" : "alert cleared",
                 {{"key", n.record.key}, {"what", n.alert.what}});

@@ -319,7 +319,8 @@ std::string daily_failures_sql(bool domain) {
 }
 
 constexpr std::string_view kAlertColumns =
-    "alert_key, rule, subject, state, since, fired_at, cleared_at, notified, detail, updated_at";
+    "alert_key, rule, subject, state, since, fired_at, cleared_at, notified, detail, updated_at,"
+    " delivered_to";
 
 // Domain ascending, then the most failures first, then the key.
 void sort_by_failures(std::vector<Row>& rows) {
@@ -440,9 +441,12 @@ class SqlStore final : public Store {
     if (!rows) return std::unexpected(rows.error());
     std::vector<AlertRecord> out;
     for (std::size_t i = 0; i < rows->size(); ++i) {
+      auto delivered_to = from_json_array(rows->text(i, 10));
+      if (!delivered_to) return std::unexpected(delivered_to.error());
       out.push_back({rows->text(i, 0), rows->text(i, 1), rows->text(i, 2), rows->text(i, 3),
                      rows->integer(i, 4), rows->integer(i, 5), rows->optional_integer(i, 6),
-                     rows->text(i, 7), rows->text(i, 8), rows->integer(i, 9)});
+                     rows->text(i, 7), std::move(*delivered_to), rows->text(i, 8),
+                     rows->integer(i, 9)});
     }
     return out;
   }
@@ -456,17 +460,19 @@ class SqlStore final : public Store {
     auto body = [&]() -> Result<void> {
       for (const AlertRecord& a : put) {
         if (a.key.size() > kMaxAlertKey) return fail("alert key longer than 512 bytes", a.key);
+        const std::string delivered_to = json_array(a.delivered_to);
         auto done = conn_->query(
             "INSERT INTO alert_state (" + std::string(kAlertColumns)
-                + ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (alert_key) DO"
-                  " UPDATE SET rule = excluded.rule, subject = excluded.subject,"
+                + ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (alert_key)"
+                  " DO UPDATE SET rule = excluded.rule, subject = excluded.subject,"
                   " state = excluded.state, since = excluded.since, fired_at = excluded.fired_at,"
                   " cleared_at = excluded.cleared_at, notified = excluded.notified,"
-                  " detail = excluded.detail, updated_at = excluded.updated_at",
+                  " detail = excluded.detail, updated_at = excluded.updated_at,"
+                  " delivered_to = excluded.delivered_to",
             {Param::text(a.key), Param::text(a.rule), Param::text(a.subject),
              Param::text(a.state), Param::of(a.since), Param::of(a.fired_at),
              Param::optional_of(a.cleared_at), Param::text(a.notified), Param::text(a.detail),
-             Param::of(a.updated_at)});
+             Param::of(a.updated_at), Param::text(delivered_to)});
         if (!done) return std::unexpected(done.error());
       }
       for (const std::string& key : remove) {

@@ -165,7 +165,11 @@ struct AlertRecord {
   UnixSeconds fired_at = 0;
   std::optional<UnixSeconds> cleared_at;
   std::string notified;  // the state last delivered: "", "firing" or "cleared"
-  std::string detail;    // JSON text
+  // The notifiers (by Notifier::id) that delivered `state` while others failed to: a retry
+  // skips them.
+  // Empty once every notifier delivered it (notified == state).
+  std::vector<std::string> delivered_to;
+  std::string detail;  // JSON text
   UnixSeconds updated_at = 0;
 
   bool operator==(const AlertRecord&) const = default;

@@ -78,15 +78,19 @@ store::NewReport daily_report(const std::string& org, int n, std::uint64_t succe
 
 class RecordingNotifier final : public Notifier {
  public:
+  explicit RecordingNotifier(std::string name = "recording") : name_(std::move(name)) {}
   std::vector<std::vector<Notice>> sent;
   bool broken = false;
 
-  std::string name() const override { return "recording"; }
+  std::string name() const override { return name_; }
   Result<void> send(std::span<const Notice> notices) override {
     if (broken) return fail("the receiver is down");
     sent.emplace_back(notices.begin(), notices.end());
     return {};
   }
+
+ private:
+  std::string name_;
 };
 
 // A destination that takes a while to answer, as a webhook does, and counts what it got; for
@@ -352,6 +356,54 @@ TEST_P(AlertsTest, FailedDeliveryIsSentAgain) {
   EXPECT_EQ(deliveries_.size(), 1u);
 }
 
+TEST_P(AlertsTest, AFailedDestinationAloneIsSentTheNoticeAgain) {
+  clean_history(20, 20);  // rate:example.com fires
+  std::vector<std::unique_ptr<Notifier>> notifiers;
+  notifiers.push_back(std::make_unique<RecordingNotifier>("webhook https://a.example/"));
+  notifiers.push_back(std::make_unique<RecordingNotifier>("mail to ops@example.com"));
+  auto& hook = static_cast<RecordingNotifier&>(*notifiers[0]);
+  auto& mail = static_cast<RecordingNotifier&>(*notifiers[1]);
+  mail.broken = true;
+  auto first = run_alerts(*store_, {}, notifiers, {noon(20), false});
+  ASSERT_TRUE(first) << first.error().describe();
+  EXPECT_EQ(first->delivery_errors.size(), 1u);
+  EXPECT_EQ(hook.sent.size(), 1u);
+  auto states = store_->alert_states();
+  ASSERT_TRUE(states);
+  ASSERT_EQ(states->size(), 1u);
+  EXPECT_EQ((*states)[0].notified, "");
+  EXPECT_EQ((*states)[0].delivered_to, std::vector<std::string>{"webhook https://a.example/"});
+
+  // The mail server is back: only the mail goes out, and the notice is done.
+  mail.broken = false;
+  ASSERT_TRUE(run_alerts(*store_, {}, notifiers, {noon(20), false}));
+  EXPECT_EQ(hook.sent.size(), 1u);
+  ASSERT_EQ(mail.sent.size(), 1u);
+  EXPECT_EQ(mail.sent[0][0].record.key, "rate:example.com");
+  states = store_->alert_states();
+  ASSERT_TRUE(states);
+  EXPECT_EQ((*states)[0].notified, "firing");
+  EXPECT_TRUE((*states)[0].delivered_to.empty());
+  ASSERT_TRUE(run_alerts(*store_, {}, notifiers, {noon(20), false}));
+  EXPECT_EQ(hook.sent.size() + mail.sent.size(), 2u);
+
+  // It clears while the webhook is down: the clear is owed to the webhook alone.
+  hook.broken = true;
+  add({daily_report("Org A", 20, 1000), daily_report("Org A", 21, 1000),
+       daily_report("Org B", 20, 500), daily_report("Org B", 21, 500)});
+  ASSERT_TRUE(run_alerts(*store_, {}, notifiers, {noon(22), false}));
+  ASSERT_EQ(mail.sent.size(), 2u);
+  EXPECT_EQ(mail.sent[1][0].transition, "cleared");
+  hook.broken = false;
+  ASSERT_TRUE(run_alerts(*store_, {}, notifiers, {noon(22), false}));
+  ASSERT_EQ(hook.sent.size(), 2u);
+  EXPECT_EQ(hook.sent[1][0].transition, "cleared");
+  EXPECT_EQ(mail.sent.size(), 2u);
+  states = store_->alert_states();
+  ASSERT_TRUE(states);
+  EXPECT_EQ((*states)[0].notified, "cleared");
+}
+
 TEST_P(AlertsTest, SilenceKeepsFiringAfterLeavingTheWindow) {
   clean_history(20);
   std::vector<store::NewReport> batch;
@@ -387,7 +439,7 @@ TEST_P(AlertsTest, AnotherProcessHoldingTheLeaseSkipsTheRun) {
   EXPECT_TRUE(b.firing.empty());
   EXPECT_TRUE(deliveries_.empty());
   // host-a's delivery is remembered and the lease given back: host-b has nothing to send.
-  ASSERT_TRUE(record_delivered(*store_, *a));
+  ASSERT_TRUE(record_delivered(*store_, *a, Delivery{}));
   RunResult later = run(noon(20), {}, "host-b:2");
   EXPECT_FALSE(later.busy);
   EXPECT_EQ(later.firing.size(), 1u);

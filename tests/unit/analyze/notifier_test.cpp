@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 namespace webshield::analyze {
 namespace {
 
@@ -76,6 +78,44 @@ TEST(Notifier, LongMailLinesAreBrokenBetweenCharacters) {
       EXPECT_NE(static_cast<unsigned char>(m[start]) & 0xc0, 0x80);
     }
   }
+}
+
+TEST(Notifier, EachDestinationHasItsOwnIdWithoutItsSecrets) {
+  NotifyConfig a;
+  a.type = "webhook";
+  a.url = "https://hooks.example/services/T0/B0/secret-one";
+  NotifyConfig b = a;
+  b.url = "https://hooks.example/services/T0/B0/secret-two";
+  NotifyConfig slack = a;
+  slack.format = "slack";
+  NotifyConfig mail;
+  mail.type = "mail";
+  mail.url = "smtp://mx.example:25";
+  mail.from = "webshield@example.com";
+  mail.to = {"ops@example.com"};
+  NotifyConfig other_mail = mail;
+  other_mail.to = {"security@example.com"};
+
+  const std::string id = destination_id(a);
+  EXPECT_EQ(id, destination_id(a)) << "the same across runs";
+  EXPECT_TRUE(id.starts_with("webhook:")) << id;
+  EXPECT_EQ(id.size(), std::string("webhook:").size() + 16);
+  EXPECT_EQ(id.find("secret"), std::string::npos);
+  const std::set<std::string> ids = {id, destination_id(b), destination_id(slack),
+                                     destination_id(mail), destination_id(other_mail)};
+  EXPECT_EQ(ids.size(), 5u) << "two webhooks on one host, two formats, two recipients differ";
+  EXPECT_TRUE(destination_id(mail).starts_with("mail:"));
+
+  // The notifiers made from the entries carry these ids; their names, shown in messages, may
+  // be the same.
+  AlertConfig config;
+  config.notify = {a, b};
+  auto made = make_notifiers(config);
+  ASSERT_TRUE(made) << made.error().describe();
+  ASSERT_EQ(made->size(), 2u);
+  EXPECT_EQ((*made)[0]->name(), (*made)[1]->name());
+  EXPECT_EQ((*made)[0]->id(), id);
+  EXPECT_EQ((*made)[1]->id(), destination_id(b));
 }
 
 }  // namespace

@@ -76,7 +76,7 @@ class Schedule {
       step.notices.push_back(n.transition + " " + n.record.key);
     records_ = rec.records;
     std::map<std::string, store::AlertRecord> done;
-    for (const store::AlertRecord& d : mark_notified(rec.pending))
+    for (const store::AlertRecord& d : mark_delivered(rec.pending, {}, {}))
       done.emplace(d.key, d);
     for (store::AlertRecord& kept : records_)
       if (auto it = done.find(kept.key); it != done.end()) kept = it->second;
