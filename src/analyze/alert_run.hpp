@@ -28,8 +28,8 @@ struct PostureCheck {
 
 // Of several processes on one database (servers sharing a PostgreSQL, a cron job beside a
 // server) one at a time evaluates and delivers, or two would send the same notice: a run holds
-// the store's lease kAlertLease from evaluate_alerts to record_delivered. A
-// run that dies holding it blocks the others until kAlertLeaseSeconds after it began.
+// the store's lease kAlertLease from evaluate_alerts to record_delivered. A run that dies
+// holding it blocks the others until kAlertLeaseSeconds after it began.
 inline constexpr std::string_view kAlertLease = "alerts";
 inline constexpr UnixSeconds kAlertLeaseSeconds = 600;
 
