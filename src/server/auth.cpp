@@ -207,32 +207,35 @@ std::optional<std::string> Authenticator::check_token(std::string_view token) co
   return found;
 }
 
-std::string Sessions::open(std::string user, Clock::time_point now) {
-  if (sessions_.size() >= max_sessions_) {
-    std::erase_if(sessions_, [&](const auto& s) { return s.second.expires <= now; });
+std::string session_key(std::string_view id) {
+  return hex(sha256(id));
+}
+
+void Sessions::remember(std::string id, std::string user, Clock::time_point now,
+                        Clock::duration left) {
+  if (sessions_.size() >= max_sessions_ && !sessions_.contains(id)) {
+    std::erase_if(sessions_, [&](const auto& s) { return s.second.until <= now; });
     if (sessions_.size() >= max_sessions_) {
-      auto oldest = std::ranges::min_element(sessions_, [](const auto& a, const auto& b) {
-        return a.second.expires < b.second.expires;
-      });
-      sessions_.erase(oldest);
+      auto first = std::ranges::min_element(
+          sessions_, [](const auto& a, const auto& b) { return a.second.until < b.second.until; });
+      sessions_.erase(first);
     }
   }
-  std::string id = random_token();
-  sessions_[id] = Session{std::move(user), now + lifetime_};
-  return id;
+  const Clock::duration kept = std::min<Clock::duration>(fresh_, left);
+  sessions_[std::move(id)] = Session{std::move(user), now + kept};
 }
 
 std::optional<std::string> Sessions::user(std::string_view id, Clock::time_point now) {
   auto it = sessions_.find(std::string(id));
   if (it == sessions_.end()) return std::nullopt;
-  if (it->second.expires <= now) {
+  if (it->second.until <= now) {
     sessions_.erase(it);
     return std::nullopt;
   }
   return it->second.user;
 }
 
-void Sessions::close(std::string_view id) {
+void Sessions::forget(std::string_view id) {
   sessions_.erase(std::string(id));
 }
 

@@ -60,30 +60,34 @@ class Authenticator {
   std::vector<Credential> credentials_;
 };
 
-// Signed-in sessions, in memory: a restart signs everybody out. Bounded; the oldest session
-// goes first when full. Not thread-safe: used from the event loop.
+// What the database keeps of a session id (the cookie's value): its SHA-256 in hex.
+std::string session_key(std::string_view id);
+
+// Signed-in sessions live in the database (Store::open_session): every server on it knows them
+// and a restart signs nobody out. This is a server's memory in front of it: a session read from
+// the database is answered from here for at most `fresh`, so that a sign-out on another server
+// takes effect within that. Bounded; the entry closest to its end goes first when full. Not
+// thread-safe: used from the event loop.
 class Sessions {
  public:
   using Clock = std::chrono::steady_clock;
 
-  explicit Sessions(std::chrono::seconds lifetime = std::chrono::hours(12),
+  explicit Sessions(std::chrono::seconds fresh = std::chrono::seconds(60),
                     std::size_t max_sessions = 10'000)
-      : lifetime_(lifetime), max_sessions_(max_sessions) {}
+      : fresh_(fresh), max_sessions_(max_sessions) {}
 
-  // A new session id for `user`.
-  std::string open(std::string user, Clock::time_point now);
-  // The user of a live session.
+  // Session `id` is `user`'s for `left` from `now` (its time in the database).
+  void remember(std::string id, std::string user, Clock::time_point now, Clock::duration left);
+  // The user of a session remembered and still fresh.
   std::optional<std::string> user(std::string_view id, Clock::time_point now);
-  void close(std::string_view id);
-
-  std::chrono::seconds lifetime() const { return lifetime_; }
+  void forget(std::string_view id);
 
  private:
   struct Session {
     std::string user;
-    Clock::time_point expires;
+    Clock::time_point until;
   };
-  std::chrono::seconds lifetime_;
+  std::chrono::seconds fresh_;
   std::size_t max_sessions_;
   std::unordered_map<std::string, Session> sessions_;
 };

@@ -21,6 +21,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 constexpr std::string_view kSessionCookie = "webshield_session";
+constexpr UnixSeconds kSessionSeconds = 12 * 3600;
 constexpr std::size_t kSignInBodyBytes = 4096;
 constexpr std::size_t kDefaultPage = 50;
 
@@ -156,7 +157,11 @@ asio::awaitable<Response> Routes::handle(Request request) {
   } else if (head.path == "/healthz") {
     r = co_await healthz();
   } else if (head.path == "/metrics") {
-    if (is_loopback(head.client) || user_of(head)) {
+    Result<std::optional<std::string>> user = std::optional<std::string>();
+    if (!is_loopback(head.client)) user = co_await user_of(head);
+    if (!user) {
+      r = database_error(user.error());
+    } else if (is_loopback(head.client) || *user) {
       r.content_type = "text/plain; version=0.0.4; charset=utf-8";
       r.body = s_.metrics.text();
     } else {
@@ -172,24 +177,19 @@ asio::awaitable<Response> Routes::handle(Request request) {
   } else if (head.path == "/api/v1/session" && head.method == "POST") {
     r = co_await sign_in(std::move(request));
   } else if (head.path.starts_with("/api/")) {
-    auto user = user_of(head);
+    const Result<std::optional<std::string>> user = co_await user_of(head);
     if (!user) {
+      r = database_error(user.error());
+    } else if (!*user) {
       r = error_response(401, "sign in");
+    } else if (head.path == "/api/v1/session" && head.method == "DELETE") {
+      r = co_await sign_out(head);
     } else if (head.path == "/api/v1/session") {
-      if (head.method == "DELETE") {
-        if (auto id = cookie_value(head.field("cookie").value_or(""), kSessionCookie))
-          sessions_.close(*id);
-        r = json_response(200, R"({"signed_out":true})");
-        r.fields.emplace_back("Set-Cookie", fmt::format("{}=; Path=/; Max-Age=0; HttpOnly; "
-                                                        "SameSite=Strict",
-                                                        kSessionCookie));
-      } else {
-        r = json_response(200, dump({{"user", *user}}));
-      }
+      r = json_response(200, dump({{"user", **user}}));
     } else if (head.path == "/api/v1/probe") {
       r = co_await probe(head);
     } else {
-      r = co_await api(head, *user);
+      r = co_await api(head, **user);
     }
   } else {
     r = page(head);
@@ -198,15 +198,45 @@ asio::awaitable<Response> Routes::handle(Request request) {
   co_return r;
 }
 
-std::optional<std::string> Routes::user_of(const RequestHead& head) {
+asio::awaitable<Result<std::optional<std::string>>> Routes::user_of(const RequestHead& head) {
+  using User = std::optional<std::string>;
   if (auto authorization = head.field("authorization")) {
-    if (auto token = bearer_token(*authorization)) return s_.auth.check_token(*token);
-    return std::nullopt;
+    if (auto token = bearer_token(*authorization)) co_return s_.auth.check_token(*token);
+    co_return User();
   }
-  if (auto cookie = head.field("cookie")) {
-    if (auto id = cookie_value(*cookie, kSessionCookie)) return sessions_.user(*id, Clock::now());
+  const auto id = cookie_value(head.field("cookie").value_or(""), kSessionCookie);
+  if (!id) co_return User();
+  if (User known = sessions_.user(*id, Clock::now())) co_return known;
+  // Not in this server's memory: signed in on another server, before a restart, or not at all.
+  auto found = std::make_shared<std::optional<std::pair<std::string, UnixSeconds>>>();
+  const UnixSeconds now = static_cast<UnixSeconds>(std::time(nullptr));
+  StoreJob job = [key = session_key(*id), now, found](store::Store& st) -> Result<void> {
+    auto s = st.session(key, now);
+    if (!s) return std::unexpected(s.error());
+    *found = std::move(*s);
+    return {};
+  };
+  const Result<void> read = co_await s_.readers.run(std::move(job));
+  if (!read) co_return std::unexpected(read.error());
+  if (!*found) co_return User();
+  auto& [user, expires] = **found;
+  sessions_.remember(std::string(*id), user, Clock::now(), std::chrono::seconds(expires - now));
+  co_return std::move(user);
+}
+
+asio::awaitable<Response> Routes::sign_out(const RequestHead& head) {
+  const auto id = cookie_value(head.field("cookie").value_or(""), kSessionCookie);
+  if (id) {
+    sessions_.forget(*id);
+    StoreJob job = [key = session_key(*id)](store::Store& st) { return st.close_session(key); };
+    const Result<void> closed = co_await s_.readers.run(std::move(job));
+    if (!closed) co_return database_error(closed.error());
   }
-  return std::nullopt;
+  Response r = json_response(200, R"({"signed_out":true})");
+  r.fields.emplace_back(
+      "Set-Cookie",
+      fmt::format("{}=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict", kSessionCookie));
+  co_return r;
 }
 
 bool Routes::served(const report::Report& report) const {
@@ -320,12 +350,19 @@ asio::awaitable<Response> Routes::sign_in(Request request) {
     s_.log.warning("sign-in refused", {{"client", request.head.client}, {"user", user}});
     co_return error_response(401, "wrong user name, password or token");
   }
-  const std::string id = sessions_.open(*who, Clock::now());
+  const std::string id = random_token();
+  const UnixSeconds now = static_cast<UnixSeconds>(std::time(nullptr));
+  StoreJob open = [key = session_key(id), user = *who, now](store::Store& st) {
+    return st.open_session(key, user, now + kSessionSeconds, now);
+  };
+  const Result<void> opened = co_await s_.readers.run(std::move(open));
+  if (!opened) co_return database_error(opened.error());
+  sessions_.remember(id, *who, Clock::now(), std::chrono::seconds(kSessionSeconds));
   Response r = json_response(200, dump({{"user", *who}}));
   r.fields.emplace_back(
       "Set-Cookie",
       fmt::format("{}={}; Path=/; Max-Age={}; HttpOnly; SameSite=Strict{}", kSessionCookie, id,
-                  sessions_.lifetime().count(), request.head.tls ? "; Secure" : ""));
+                  kSessionSeconds, request.head.tls ? "; Secure" : ""));
   s_.log.info("signed in", {{"client", request.head.client}, {"user", *who}});
   co_return r;
 }

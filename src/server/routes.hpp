@@ -54,7 +54,10 @@ class Routes final : public Handler {
   asio::awaitable<Response> probe(const RequestHead& head);
   asio::awaitable<Response> healthz();
   Response page(const RequestHead& head) const;
-  std::optional<std::string> user_of(const RequestHead& head);
+  // The signed-in user (bearer token or session cookie), or none; a database error when the
+  // session cannot be looked up.
+  asio::awaitable<Result<std::optional<std::string>>> user_of(const RequestHead& head);
+  asio::awaitable<Response> sign_out(const RequestHead& head);
   bool served(const report::Report& report) const;
 
   Services s_;

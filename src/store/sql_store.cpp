@@ -517,6 +517,33 @@ class SqlStore final : public Store {
     return {};
   }
 
+  Result<void> open_session(std::string_view id_sha256, std::string_view user, UnixSeconds expires,
+                            UnixSeconds now) override {
+    auto gone = conn_->query("DELETE FROM session WHERE expires <= $1", {Param::of(now)});
+    if (!gone) return std::unexpected(gone.error());
+    auto done =
+        conn_->query("INSERT INTO session (id_sha256, user_name, expires) VALUES ($1, $2, $3)",
+                     {Param::text(id_sha256), Param::text(user), Param::of(expires)});
+    if (!done) return std::unexpected(done.error());
+    return {};
+  }
+
+  Result<std::optional<std::pair<std::string, UnixSeconds>>> session(std::string_view id_sha256,
+                                                                     UnixSeconds now) override {
+    auto rows =
+        conn_->query("SELECT user_name, expires FROM session WHERE id_sha256 = $1 AND expires > $2",
+                     {Param::text(id_sha256), Param::of(now)});
+    if (!rows) return std::unexpected(rows.error());
+    if (rows->empty()) return std::nullopt;
+    return std::pair(rows->text(0, 0), rows->integer(0, 1));
+  }
+
+  Result<void> close_session(std::string_view id_sha256) override {
+    auto done = conn_->query("DELETE FROM session WHERE id_sha256 = $1", {Param::text(id_sha256)});
+    if (!done) return std::unexpected(done.error());
+    return {};
+  }
+
   Result<std::vector<Quarantined>> quarantined(std::size_t limit) override {
     auto rows = conn_->query(
         "SELECT id, received_at, transport, origin, reason, size FROM quarantine"

@@ -10,6 +10,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/result.hpp"
@@ -245,6 +246,15 @@ class Store {
                                    UnixSeconds until) = 0;
   // Gives the lease back when `holder` has it; otherwise changes nothing.
   virtual Result<void> drop_lease(std::string_view name, std::string_view holder) = 0;
+
+  // Sign-in sessions of the dashboard, shared by the servers on the database, by the SHA-256 (hex)
+  // of the session id. Opening one also forgets the sessions expired at `now`.
+  virtual Result<void> open_session(std::string_view id_sha256, std::string_view user,
+                                    UnixSeconds expires, UnixSeconds now) = 0;
+  // The user of a session not expired at `now`, and when it expires.
+  virtual Result<std::optional<std::pair<std::string, UnixSeconds>>> session(
+      std::string_view id_sha256, UnixSeconds now) = 0;
+  virtual Result<void> close_session(std::string_view id_sha256) = 0;
 
   virtual Result<std::vector<Quarantined>> quarantined(std::size_t limit) = 0;
   virtual Result<std::optional<Quarantined>> quarantined_item(Id id) = 0;  // with raw

@@ -17,6 +17,7 @@ import pathlib
 import re
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -253,6 +254,10 @@ def endpoint_answers(binary, tmp):
         session = cookie.split(";")[0]
         status, _, body = curl(server.url + "/api/v1/session", headers=[f"Cookie: {session}"])
         expect(status == 200 and json.loads(body)["user"], "the cookie signs the API in")
+        with sqlite3.connect(db.removeprefix("sqlite:")) as conn:
+            kept = [row[0] for row in conn.execute("SELECT id_sha256 FROM session")]
+        expect(len(kept) == 1 and session.split("=", 1)[1] not in kept[0],
+               f"the database keeps a digest of the session id, not the id ({kept})")
         status, _, _ = curl(server.url + "/api/v1/session", "-X", "DELETE",
                             headers=[f"Cookie: {session}"])
         status2, _, _ = curl(server.url + "/api/v1/summary", headers=[f"Cookie: {session}"])
@@ -386,10 +391,18 @@ def psql(server, sql):
                           capture_output=True, text=True).stdout.strip()
 
 
+def sign_in(server):
+    """The session cookie ("webshield_session=…") of a sign-in with the server's token."""
+    _, fields, _ = curl(server.url + "/api/v1/session", "-X", "POST",
+                        data=json.dumps({"token": server.token}).encode(),
+                        headers=["Content-Type: application/json"])
+    return fields.get("set-cookie", "").split(";")[0]
+
+
 def shared_postgres(binary, tmp):
     """Two servers on one PostgreSQL database (ctest's fixture `postgres`), as when several
     servers share the load: a report posted to both at once is stored once, each lists what the
-    other stored; after the database drops their connections (a restart, a fail-over) a post is
+    other stored, a sign-in on one holds on the other and over a restart; after the database drops their connections (a restart, a fail-over) a post is
     refused with 503 and Retry-After, never acknowledged unstored, and the next ones are stored."""
     server = os.environ.get("WEBSHIELD_TEST_POSTGRES")
     expect(bool(server), "PostgreSQL: WEBSHIELD_TEST_POSTGRES names a server")
@@ -413,6 +426,16 @@ def shared_postgres(binary, tmp):
                f"one report posted 4 times at once to two servers: one 201, three 200 ({answers})")
         status, _, _ = post(b, gzip.compress(generated_report("shared-2")))
         expect(status == 201, f"the second server stores a report of its own ({status})")
+        session = sign_in(a)
+        status, _, _ = curl(b.url + "/api/v1/summary", headers=[f"Cookie: {session}"])
+        expect(status == 200, f"signed in on one server, signed in on the other ({status})")
+        expect(a.stop() == 0, "the first server stops cleanly")
+        a = Server(binary, tmp, "--db", db, "--no-check", name="pg-a2")
+        status, _, _ = curl(a.url + "/api/v1/summary", headers=[f"Cookie: {session}"])
+        expect(status == 200, f"and still after a restart ({status})")
+        curl(a.url + "/api/v1/session", "-X", "DELETE", headers=[f"Cookie: {session}"])
+        status, _, _ = curl(a.url + "/api/v1/summary", headers=[f"Cookie: {session}"])
+        expect(status == 401, f"signed out on it: the session is over ({status})")
         status, listed = api(a, "/api/v1/reports")
         ids = sorted(r["report_id"] for r in listed.get("reports", [])) \
             if isinstance(listed, dict) else []

@@ -82,6 +82,14 @@ class FakeStore final : public store::Store {
     return store::Lease{std::string(holder), until};
   }
   Result<void> drop_lease(std::string_view, std::string_view) override { return {}; }
+  Result<void> open_session(std::string_view, std::string_view, UnixSeconds, UnixSeconds) override {
+    return {};
+  }
+  Result<std::optional<std::pair<std::string, UnixSeconds>>> session(std::string_view,
+                                                                     UnixSeconds) override {
+    return std::nullopt;
+  }
+  Result<void> close_session(std::string_view) override { return {}; }
 
   Result<std::vector<store::Quarantined>> quarantined(std::size_t limit) override {
     if (down) return fail("database is down");

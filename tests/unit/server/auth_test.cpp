@@ -54,27 +54,41 @@ TEST(Auth, BadLinesNameTheirLine) {
   }
 }
 
-TEST(Auth, SessionsExpireAndClose) {
-  Sessions sessions(1h, 3);
+TEST(Auth, SessionsAreRememberedWhileFreshAndUntilTheirEnd) {
+  Sessions sessions(1min, 3);
   const auto t0 = Sessions::Clock::time_point{} + 24h;
-  const std::string a = sessions.open("alice", t0);
-  EXPECT_EQ(sessions.user(a, t0 + 59min), "alice");
-  EXPECT_EQ(sessions.user(a, t0 + 61min), std::nullopt);
-  const std::string b = sessions.open("bob", t0);
-  sessions.close(b);
-  EXPECT_EQ(sessions.user(b, t0), std::nullopt);
+  sessions.remember("a", "alice", t0, 12h);
+  EXPECT_EQ(sessions.user("a", t0 + 59s), "alice");
+  EXPECT_EQ(sessions.user("a", t0 + 61s), std::nullopt) << "read again from the database";
+  sessions.remember("b", "bob", t0, 10s);
+  EXPECT_EQ(sessions.user("b", t0 + 9s), "bob");
+  EXPECT_EQ(sessions.user("b", t0 + 11s), std::nullopt) << "never past the session's end";
+  sessions.remember("c", "carol", t0, 12h);
+  sessions.forget("c");
+  EXPECT_EQ(sessions.user("c", t0), std::nullopt);
   EXPECT_EQ(sessions.user("guess", t0), std::nullopt);
 }
 
 TEST(Auth, SessionsAreBounded) {
   Sessions sessions(1h, 2);
   const auto t0 = Sessions::Clock::time_point{} + 24h;
-  const std::string first = sessions.open("a", t0);
-  const std::string second = sessions.open("b", t0 + 1s);
-  const std::string third = sessions.open("c", t0 + 2s);
-  EXPECT_EQ(sessions.user(first, t0 + 3s), std::nullopt) << "the oldest went";
-  EXPECT_EQ(sessions.user(second, t0 + 3s), "b");
-  EXPECT_EQ(sessions.user(third, t0 + 3s), "c");
+  sessions.remember("first", "a", t0, 1h);
+  sessions.remember("second", "b", t0 + 1s, 1h);
+  sessions.remember("third", "c", t0 + 2s, 1h);
+  EXPECT_EQ(sessions.user("first", t0 + 3s), std::nullopt) << "the closest to its end went";
+  EXPECT_EQ(sessions.user("second", t0 + 3s), "b");
+  EXPECT_EQ(sessions.user("third", t0 + 3s), "c");
+}
+
+TEST(Auth, TheDatabaseKeepsADigestOfTheSessionId) {
+  const std::string id = random_token();
+  const std::string key = session_key(id);
+  EXPECT_EQ(key.size(), 64u);
+  EXPECT_EQ(key.find(id), std::string::npos);
+  EXPECT_EQ(key, session_key(id));
+  EXPECT_NE(key, session_key(random_token()));
+  // SHA-256 of "abc" (FIPS 180-2 example).
+  EXPECT_EQ(session_key("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
 }  // namespace

@@ -815,6 +815,32 @@ TEST_P(StoreTest, ALeaseHasOneHolderUntilItIsGivenBackOrRunsOut) {
   EXPECT_EQ(lease("a:1", t + 640), (Lease{"a:1", t + 1240}));
 }
 
+TEST_P(StoreTest, SessionsAreSharedUntilTheyEndOrClose) {
+  const UnixSeconds t = 1'790'000'000;
+  ASSERT_TRUE(store_->open_session("key-a", "alice", t + 100, t));
+  ASSERT_TRUE(store_->open_session("key-b", "bob", t + 10, t));
+  // Another connection, as another server has, finds them.
+  auto other = test::open_or_fail(db_->url());
+  ASSERT_NE(other, nullptr);
+  auto a = other->session("key-a", t + 5);
+  ASSERT_TRUE(a) << a.error().describe();
+  EXPECT_EQ(*a, std::pair(std::string("alice"), t + 100));
+  EXPECT_EQ(*other->session("key-b", t + 9), std::pair(std::string("bob"), t + 10));
+  EXPECT_EQ(*other->session("key-b", t + 10), std::nullopt) << "ended";
+  EXPECT_EQ(*other->session("unknown", t), std::nullopt);
+  // Closed on one server, gone for all.
+  ASSERT_TRUE(store_->close_session("key-a"));
+  EXPECT_EQ(*other->session("key-a", t + 5), std::nullopt);
+  // A new session forgets the ended ones.
+  ASSERT_TRUE(other->open_session("key-c", "carol", t + 200, t + 50));
+  auto conn = detail::connect(db_->url());
+  ASSERT_TRUE(conn);
+  auto rows = (*conn)->query("SELECT id_sha256 FROM session ORDER BY id_sha256");
+  ASSERT_TRUE(rows);
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ(rows->text(0, 0), "key-c");
+}
+
 TEST_P(StoreTest, QuarantineKeepsTheBytesExactly) {
   std::string raw("\x1f\x8b\x08\x00\x00\xff\xfe\x80 not a report \x00\x00\xc3(", 27);
   for (int i = 0; i < 256; ++i)
