@@ -2,6 +2,7 @@
 // run with binary parameters and binary results (PQexecPrepared), so raw bytes go in and out
 // as bytea unchanged and no value is ever quoted into SQL text. Client encoding UTF8.
 #include <libpq-fe.h>
+#include <poll.h>
 
 #include <array>
 #include <bit>
@@ -58,6 +59,13 @@ struct ResultDeleter {
   void operator()(PGresult* r) const { PQclear(r); }
 };
 using PgResult = std::unique_ptr<PGresult, ResultDeleter>;
+
+// True when the socket has something to read now (data or its end).
+bool readable(int fd) {
+  if (fd < 0) return false;
+  pollfd p{fd, POLLIN, 0};
+  return poll(&p, 1, 0) == 1;
+}
 
 class PostgresConnection final : public Connection {
  public:
@@ -125,9 +133,16 @@ class PostgresConnection final : public Connection {
   bool last_error_retryable() const override { return retryable_; }
 
  private:
-  // A connection lost between transactions (server restart) is opened again; the statements
-  // prepared on the old one are gone with it.
+  // A connection lost between transactions (server restart, fail-over, an administrator) is
+  // opened again; the statements prepared on the old one are gone with it. A server that ended
+  // an idle connection has said so on its socket (its last message, then the end): reading
+  // what is there, without waiting, finds the loss before a statement is sent to fail on it.
   void reconnect_if_lost() {
+    for (int reads = 0; reads < 4 && PQstatus(conn_) == CONNECTION_OK
+                        && PQtransactionStatus(conn_) == PQTRANS_IDLE && readable(PQsocket(conn_));
+         ++reads) {
+      if (PQconsumeInput(conn_) == 0) break;
+    }
     if (PQstatus(conn_) == CONNECTION_OK) return;
     PQreset(conn_);
     prepared_.clear();
