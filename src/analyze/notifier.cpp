@@ -7,11 +7,11 @@
 #include <curl/curl.h>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
-#include <openssl/sha.h>
 
-#include <array>
 #include <fstream>
 #include <sstream>
+
+#include "core/digest.hpp"
 
 namespace webshield::analyze {
 namespace {
@@ -222,12 +222,7 @@ std::string destination_id(const NotifyConfig& c) {
   std::string what = c.type + '\0' + c.url + '\0' + c.format + '\0' + c.from;
   for (const std::string& to : c.to)
     what += '\0' + to;
-  std::array<unsigned char, SHA256_DIGEST_LENGTH> digest{};
-  SHA256(reinterpret_cast<const unsigned char*>(what.data()), what.size(), digest.data());
-  std::string hex;
-  for (std::size_t i = 0; i < 8; ++i)
-    hex += fmt::format("{:02x}", digest[i]);
-  return c.type + ":" + hex;
+  return c.type + ":" + sha256_hex(what).substr(0, 16);
 }
 
 Result<std::vector<std::unique_ptr<Notifier>>> make_notifiers(const AlertConfig& config) {

@@ -4,12 +4,12 @@
 #include "report/parse.hpp"
 
 #include <fmt/format.h>
-#include <openssl/evp.h>
 #include <simdjson.h>
 
 #include <algorithm>
 
 #include "core/ascii.hpp"
+#include "core/digest.hpp"
 #include "core/ip_address.hpp"
 
 namespace webshield::report {
@@ -616,16 +616,6 @@ void canonical(dom::element e, std::string& out) {
       out += "null";
       return;
   }
-}
-
-std::string sha256_hex(std::string_view data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  if (EVP_Digest(data.data(), data.size(), digest, &size, EVP_sha256(), nullptr) != 1) return {};
-  std::string hex;
-  for (unsigned int i = 0; i < size; ++i)
-    hex += fmt::format("{:02x}", digest[i]);
-  return hex;
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include <charconv>
 
 #include "core/ascii.hpp"
+#include "core/digest.hpp"
 
 namespace webshield::server {
 namespace {
@@ -51,13 +52,6 @@ std::optional<std::string> unhex(std::string_view text) {
     if (ec != std::errc() || p != text.data() + i + 2) return std::nullopt;
     out += static_cast<char>(v);
   }
-  return out;
-}
-
-std::string hex(std::string_view raw) {
-  std::string out;
-  for (unsigned char c : raw)
-    out += fmt::format("{:02x}", c);
   return out;
 }
 
@@ -184,7 +178,7 @@ Credential token_credential(std::string name, std::string_view token) {
 
 std::pair<std::string, std::string> new_token_line(std::string_view name) {
   std::string token = random_token();
-  return {token, fmt::format("token {} sha256${}", name, hex(sha256(token)))};
+  return {token, fmt::format("token {} sha256${}", name, sha256_hex(token))};
 }
 
 std::optional<std::string> Authenticator::check_password(std::string_view user,
@@ -208,7 +202,7 @@ std::optional<std::string> Authenticator::check_token(std::string_view token) co
 }
 
 std::string session_key(std::string_view id) {
-  return hex(sha256(id));
+  return sha256_hex(id);
 }
 
 void Sessions::remember(std::string id, std::string user, Clock::time_point now,
